@@ -1,0 +1,3 @@
+from opencode.cli.entry import main
+
+main()

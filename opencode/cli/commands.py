@@ -1,0 +1,25 @@
+"""The command registry: every subcommand's import path and one-line summary.
+
+``opencode --help`` and shell completion read this table and import nothing else.
+A target is ``module:attribute`` of a Click command, or ``tool:NAME`` for a tool whose
+command is generated from its ``ToolSpec``.
+"""
+
+from __future__ import annotations
+
+from ..tools import BUILTIN, GROUPED
+
+SECTIONS: dict[str, dict[str, tuple[str, str]]] = {
+    "Tools": {
+        name: (f"tool:{name}", summary) for name, (_, summary) in BUILTIN.items() if name not in GROUPED
+    }
+    | {"todo": ("opencode.cli.todo_cmd:todo", "Track tasks: add, list, done")},
+    "Setup": {
+        "config": ("opencode.cli.config_cmd:config", "View and edit configuration"),
+        "tool": ("opencode.cli.tool_cmd:tool", "List, describe and call tools as JSON"),
+    },
+}
+
+COMMANDS: dict[str, tuple[str, str]] = {
+    name: entry for section in SECTIONS.values() for name, entry in section.items()
+}

@@ -1,0 +1,59 @@
+"""``opencode config set``: change one key in a TOML file, keeping its comments and layout.
+
+tomlkit edits the document in place, so everything the user wrote by hand survives.
+The value is parsed as a TOML value when it is one (``30``, ``false``, ``["git *"]``)
+and taken as a string otherwise; it is checked against the schema before the file is
+touched, and the file is replaced atomically.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from ..errors import ConfigError, UsageError
+from ..fsutil import atomic_write
+from .schema import spec_for, type_name
+
+
+def parse_value(raw: str) -> Any:
+    import tomllib
+
+    try:
+        return tomllib.loads(f"value = {raw}")["value"]
+    except tomllib.TOMLDecodeError:
+        return raw
+
+
+def set_value(path: Path, dotted: str, raw: str) -> tuple[Any, list[str]]:
+    """Set ``dotted`` to the parsed ``raw`` in ``path``. Returns (value, warnings)."""
+    import tomlkit
+
+    parts = [p for p in dotted.split(".")]
+    if not dotted or any(not p for p in parts):
+        raise UsageError(f"invalid key {dotted!r}: use dotted names such as provider.default")
+    value = parse_value(raw)
+    warnings = []
+    spec = spec_for(dotted)
+    if spec is None:
+        warnings.append(f"unknown key {dotted!r}: opencode does not use it")
+    elif not spec.check(value):
+        raise ConfigError(f"{dotted} must be {spec.name}, got {type_name(value)} ({raw})", key=dotted)
+
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    try:
+        document = tomlkit.parse(text)
+    except tomlkit.exceptions.ParseError as exc:
+        raise ConfigError(f"{path}: TOML syntax error: {exc}") from exc
+    node: Any = document
+    for index, part in enumerate(parts[:-1]):
+        child = node.get(part)
+        if child is None:
+            child = tomlkit.table(is_super_table=index < len(parts) - 2)
+            node[part] = child
+        elif not isinstance(child, dict):
+            raise ConfigError(f"{'.'.join(parts[: index + 1])} is a value, not a table, in {path}")
+        node = child
+    node[parts[-1]] = value
+    atomic_write(path, tomlkit.dumps(document).encode("utf-8"))
+    return value, warnings

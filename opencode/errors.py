@@ -1,0 +1,133 @@
+"""The one error hierarchy. Every failure a user can meet maps to an exit status.
+
+    OpencodeError              1    error               something failed
+    ├── ToolError              1    tool.failed         a tool could not do its job
+    │   └── FileMissing        1    tool.not_found      a path that does not exist
+    ├── ModelError             1    model.error         the model answered with nonsense
+    ├── UsageError             2    usage               bad usage or bad input
+    │   ├── InvalidParams      2    usage.invalid_params  parameters fail the tool's schema
+    │   └── ConfigError        2    config.invalid      a config file is broken
+    ├── PermissionDenied       3    permission.denied   a path or tool is not allowed
+    ├── ProviderError          4    provider.error      the provider refused or failed
+    │   ├── AuthError          4    provider.auth       no key, or a key was refused
+    │   └── NetworkError       4    provider.network    timeouts, refused connections
+    ├── LimitReached           5    limit.reached       a budget or turn limit
+    ├── CheckFailed            6    check.failed        a check or output schema still failing
+    └── Interrupted          130    interrupted         Ctrl-C
+
+Frontends turn these into an exit status, an ``error`` record, an HTTP body or an MCP
+error; the core raises them and never prints. ``code`` is a stable identifier for
+machines; ``str(err)`` is the message for people.
+"""
+
+from __future__ import annotations
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, ClassVar
+
+
+class OpencodeError(Exception):
+    """Base of every error a user should see as a message, never as a traceback."""
+
+    exit_code: ClassVar[int] = 1
+    code: ClassVar[str] = "error"
+
+    def __init__(self, message: str, *, hint: str | None = None, **details: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+        self.details = details
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ``error`` object of the pipe protocol."""
+        body: dict[str, Any] = {"code": self.code, "message": self.message}
+        if self.hint:
+            body["hint"] = self.hint
+        if self.details:
+            body["details"] = self.details
+        return body
+
+
+class ToolError(OpencodeError):
+    """A tool ran and could not do what was asked (the model gets this back as a result)."""
+
+    code = "tool.failed"
+
+
+class FileMissing(ToolError):
+    """A path that does not exist; the message carries suggestions when there are any."""
+
+    code = "tool.not_found"
+
+
+class ModelError(OpencodeError):
+    """The model's answer could not be used (malformed tool call, empty reply)."""
+
+    code = "model.error"
+
+
+class UsageError(OpencodeError):
+    """The user or caller asked for something malformed."""
+
+    exit_code = 2
+    code = "usage"
+
+
+class InvalidParams(UsageError):
+    """Tool parameters that do not match the tool's JSON Schema; names the field."""
+
+    code = "usage.invalid_params"
+
+
+class ConfigError(UsageError):
+    """A config file that cannot be read: syntax error or a value of the wrong type."""
+
+    code = "config.invalid"
+
+
+class PermissionDenied(OpencodeError):
+    """A path outside the project, a disabled tool, or a denied permission ask."""
+
+    exit_code = 3
+    code = "permission.denied"
+
+
+class ProviderError(OpencodeError):
+    """The model provider failed or refused; the message is the provider's own."""
+
+    exit_code = 4
+    code = "provider.error"
+
+
+class AuthError(ProviderError):
+    """No API key was found, or the provider rejected it."""
+
+    code = "provider.auth"
+
+
+class NetworkError(ProviderError):
+    """The network failed: refused connection, timeout, stalled stream."""
+
+    code = "provider.network"
+
+
+class LimitReached(OpencodeError):
+    """A budget ran out: turns, cost or time."""
+
+    exit_code = 5
+    code = "limit.reached"
+
+
+class CheckFailed(OpencodeError):
+    """A check or an output schema still fails after the allowed retries."""
+
+    exit_code = 6
+    code = "check.failed"
+
+
+class Interrupted(OpencodeError):
+    """The user pressed Ctrl-C (SIGINT)."""
+
+    exit_code = 130
+    code = "interrupted"

@@ -1,0 +1,78 @@
+"""Running ``opencode`` the way a user does: a real process, real pipes, real exit codes."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+def opencode_command() -> list[str]:
+    """The installed console script, next to this interpreter if possible."""
+    beside = Path(sys.executable).with_name("opencode")
+    if beside.exists():
+        return [str(beside)]
+    found = shutil.which("opencode")
+    return [found] if found else [sys.executable, "-m", "opencode"]
+
+
+@dataclass
+class Result:
+    code: int
+    stdout: str
+    stderr: str
+    records: list[dict] = field(default_factory=list)
+
+    @property
+    def record(self) -> dict:
+        """The only record (most tool commands write exactly one)."""
+        assert len(self.records) == 1, f"expected one record, got {self.records!r}\nstderr: {self.stderr}"
+        return self.records[0]
+
+
+def run(
+    args: list[str],
+    *,
+    cwd: Path,
+    env: dict[str, str],
+    input: str | bytes | None = None,
+    timeout: float = 60,
+) -> Result:
+    """Spawn ``opencode ARGS`` in ``cwd``; stdin is ``input`` or empty (never a terminal)."""
+    data = input.encode() if isinstance(input, str) else input
+    proc = subprocess.run(
+        [*opencode_command(), *args],
+        cwd=cwd,
+        env=env,
+        input=data if data is not None else b"",
+        capture_output=True,
+        timeout=timeout,
+    )
+    stdout = proc.stdout.decode("utf-8", errors="replace")
+    records = []
+    for line in stdout.splitlines():
+        if line.startswith("{"):
+            try:
+                records.append(json.loads(line))
+            except ValueError:
+                pass
+    return Result(proc.returncode, stdout, proc.stderr.decode("utf-8", errors="replace"), records)
+
+
+def isolated_env(base: Path) -> dict[str, str]:
+    """An environment that cannot see the developer's own config, keys or data."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENCODE_", "XDG_")) and not k.endswith("_API_KEY")}
+    home = base / "home"
+    home.mkdir(parents=True, exist_ok=True)
+    env.update(
+        HOME=str(home),
+        OPENCODE_DATA_DIR=str(base / "data"),
+        OPENCODE_CONFIG=str(base / "user-config" / "opencode.toml"),
+        NO_COLOR="1",
+        PYTHONDONTWRITEBYTECODE="1",
+    )
+    return env
