@@ -53,6 +53,13 @@ class PathPolicy:
             path = self.cwd / path
         return path.resolve()
 
+    def absolute_unresolved(self, raw: str | os.PathLike[str]) -> Path:
+        """``raw`` made absolute without following a final symlink (for removing links)."""
+        path = Path(os.path.expanduser(os.fspath(raw)))
+        if not path.is_absolute():
+            path = self.cwd / path
+        return path.parent.resolve() / path.name
+
     def inside(self, path: Path) -> bool:
         return is_within(path, self.root) or any(is_within(path, a) for a in self.allowed)
 

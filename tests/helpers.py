@@ -65,7 +65,11 @@ def run(
 
 def isolated_env(base: Path) -> dict[str, str]:
     """An environment that cannot see the developer's own config, keys or data."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENCODE_", "XDG_")) and not k.endswith("_API_KEY")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("OPENCODE_", "XDG_")) and not k.endswith("_API_KEY") and k != "PYTHONDONTWRITEBYTECODE"
+    }
     home = base / "home"
     home.mkdir(parents=True, exist_ok=True)
     env.update(
@@ -73,6 +77,5 @@ def isolated_env(base: Path) -> dict[str, str]:
         OPENCODE_DATA_DIR=str(base / "data"),
         OPENCODE_CONFIG=str(base / "user-config" / "opencode.toml"),
         NO_COLOR="1",
-        PYTHONDONTWRITEBYTECODE="1",
     )
     return env

@@ -1,0 +1,130 @@
+"""``opencode config``: see the merged configuration and change it."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from .. import protocol
+from ..config.redact import redact
+from ..errors import ToolError
+from .clickutil import leaf
+
+
+@click.group()
+def config() -> None:
+    """View and edit configuration (opencode.toml)."""
+
+
+@config.command("show")
+@click.option("--origin", is_flag=True, help="Show where each value comes from")
+@leaf
+def show(runtime, origin: bool) -> None:
+    """Print the merged configuration (secrets masked)."""
+    cfg = runtime.config
+    data = redact(cfg.data)
+    flat = flatten(data)
+    lines = [f"{k} = {_toml(v)}" + (f"  # {cfg.origins.get(k, '')}" if origin else "") for k, v in flat.items()]
+    text = "\n".join(lines) + "\n"
+    rec = protocol.record("config", config=data, text=text, profile=cfg.profile)
+    if origin:
+        rec["origins"] = {k: cfg.origins.get(k) for k in flat}
+    _emit(runtime, rec, text)
+
+
+@config.command("get")
+@click.argument("key")
+@leaf
+def get(runtime, key: str) -> None:
+    """Print one value (a dotted key such as provider.default)."""
+    cfg = runtime.config
+    missing = object()
+    value = cfg.get(key, missing)
+    if value is missing:
+        from ..config.schema import spec_for
+
+        hint = None if spec_for(key) else "opencode does not know this key; see 'opencode config show'"
+        raise ToolError(f"{key} is not set", hint=hint)
+    value = redact(value, key)
+    text = (value if isinstance(value, str) else json.dumps(value)) + "\n"
+    _emit(runtime, protocol.record("config_value", key=key, value=value, origin=cfg.origin(key), text=text), text)
+
+
+@config.command("set")
+@click.argument("key")
+@click.argument("value")
+@click.option("--global", "global_", is_flag=True, help="Change the user config file instead of the project's")
+@leaf
+def set_(runtime, key: str, value: str, global_: bool) -> None:
+    """Set KEY to VALUE, keeping the file's comments and layout.
+
+    VALUE is read as TOML when it is one (30, false, ["git *"]), else as a string.
+    """
+    from ..config.dirs import find_project_file
+    from ..config.edit import set_value
+
+    if global_:
+        path = runtime.config.user_file
+    else:
+        path = find_project_file(runtime.cwd) or runtime.project_root / "opencode.toml"
+    parsed, warnings = set_value(path, key, value)
+    for warning in warnings:
+        runtime.diag.warning(warning)
+    text = f"{key} = {_toml(redact(parsed, key))}  ({path})\n"
+    _emit(runtime, protocol.record("config_set", key=key, value=redact(parsed, key), file=str(path), text=text), text)
+
+
+@config.command("path")
+@leaf
+def path(runtime) -> None:
+    """Print where the config files and the data directory are."""
+    from ..config.dirs import find_project_file
+
+    project = find_project_file(runtime.cwd)
+    user = runtime.config.user_file
+    text = (
+        f"user config:    {user}{'' if user.exists() else '  (not created yet)'}\n"
+        f"project config: {project or '(none: ' + str(runtime.project_root / 'opencode.toml') + ' would be used)'}\n"
+        f"data directory: {runtime.data_dir}\n"
+    )
+    rec = protocol.record(
+        "config_paths", user=str(user), project=str(project) if project else None, data_dir=str(runtime.data_dir), text=text
+    )
+    _emit(runtime, rec, text)
+
+
+@config.command("validate")
+@leaf
+def validate(runtime) -> None:
+    """Check the config files: syntax errors and wrong types fail, unknown keys warn."""
+    cfg = runtime.config
+    files = [str(p) for p in (cfg.user_file, cfg.project_file) if p is not None and p.exists()]
+    text = f"ok: {', '.join(files) if files else 'no config files'}" + (f" ({len(cfg.warnings)} warnings)" if cfg.warnings else "") + "\n"
+    _emit(runtime, protocol.record("config_check", ok=True, files=files, warnings=cfg.warnings, text=text), text)
+
+
+def flatten(table: dict, prefix: str = "") -> dict:
+    flat = {}
+    for key, value in table.items():
+        dotted = f"{prefix}{key}"
+        if isinstance(value, dict) and value:
+            flat.update(flatten(value, dotted + "."))
+        else:
+            flat[dotted] = value
+    return flat
+
+
+def _toml(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict):
+        return "{}"
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _emit(runtime, record: dict, text: str) -> None:
+    if runtime.mode == "human":
+        runtime.stdout.write(text)
+    else:
+        runtime.emit(record)

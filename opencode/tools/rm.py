@@ -1,0 +1,64 @@
+"""``rm``: remove a file or folder, never the project itself or its ``.git``."""
+
+from __future__ import annotations
+
+import shutil
+
+from ..errors import PermissionDenied, ToolError
+from ..paths import is_within
+from .base import ToolContext, ToolResult, ToolSpec
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+DESCRIPTION = """Remove a file, or a folder with `recursive: true`.
+Refuses the project root, the .git folder and anything outside the project."""
+
+PARAMETERS: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "path": {"type": "string", "description": "The file or folder to remove"},
+        "recursive": {"type": "boolean", "default": False, "description": "Needed to remove a folder and everything in it"},
+    },
+    "required": ["path"],
+    "additionalProperties": False,
+}
+
+
+async def run(params: dict[str, Any], ctx: ToolContext) -> ToolResult:
+    raw = params["path"]
+    link = ctx.paths.absolute_unresolved(raw)
+    if link.is_symlink():
+        # A link is removed, not what it points to: check where the link itself sits.
+        ctx.paths.resolve(link.parent)
+        target = link
+    else:
+        target = ctx.paths.resolve(raw)
+    shown = ctx.paths.display(target)
+    if target == ctx.root:
+        raise PermissionDenied("refusing to remove the project root")
+    git = ctx.root / ".git"
+    if target == git or is_within(target, git):
+        raise PermissionDenied("refusing to remove .git or anything inside it")
+    if not target.exists() and not target.is_symlink():
+        raise ToolError(f"no such file or folder: {shown}")
+    if target.is_dir() and not target.is_symlink():
+        if not params.get("recursive"):
+            raise ToolError(f"{shown} is a folder; pass recursive=true to remove it and its contents")
+        count = sum(1 for _ in target.rglob("*"))
+        shutil.rmtree(target)
+        return ToolResult(f"Removed folder {shown} ({count} entries)", metadata={"path": shown, "kind": "folder", "entries": count})
+    target.unlink()
+    return ToolResult(f"Removed {shown}", metadata={"path": shown, "kind": "file"})
+
+
+SPEC = ToolSpec(
+    name="rm",
+    description=DESCRIPTION,
+    parameters=PARAMETERS,
+    run=run,
+    permission="write",
+    positional=("path",),
+    loop_free=True,
+)
