@@ -28,6 +28,8 @@ def main(argv: list[str] | None = None) -> None:
 
 def run(args: list[str]) -> int:
     runtime = None
+    if "_OPENCODE_COMPLETE" in os.environ:
+        return _click(args)  # shell completion is Click's own protocol
     try:
         args = directory_to_chdir(args)
         split = split_root_options(args)
