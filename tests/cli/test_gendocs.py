@@ -36,4 +36,4 @@ def test_bash_completion_answers(project: Path, env: dict):
         text=True,
         timeout=30,
     )
-    assert "config" in proc.stdout.split()
+    assert "plain,config" in proc.stdout.split()

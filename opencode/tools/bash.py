@@ -1,0 +1,267 @@
+"""``bash``: run a shell command with a timeout, and report its output and exit code.
+
+The command runs under ``bash -c`` (``/bin/sh`` where there is no bash) in a session of
+its own, with stdout and stderr merged and stdin closed, so it can neither read the
+caller's pipe nor outlive a timeout or a Ctrl-C: see ``_proc.py`` for how the whole
+process tree is stopped.
+
+The record's ``text`` is the command's output; ``output`` adds, for the model, the
+exit code when it is not 0 and a note on a timeout. Output longer than 30,000
+characters keeps its head and tail; the whole of it is streamed to a file under
+``tool-output/`` in the data directory while the command runs, so memory stays bounded
+however much a command prints. The command's exit code becomes the exit status of
+``opencode bash`` (124 on a timeout, like timeout(1)), so scripts can test it.
+"""
+
+from __future__ import annotations
+
+from ..errors import ToolError
+from .base import ToolContext, ToolResult, ToolSpec
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from pathlib import Path
+    from typing import Any, BinaryIO
+
+DEFAULT_TIMEOUT_MS = 120_000
+MAX_TIMEOUT_MS = 600_000
+MAX_OUTPUT = 30_000
+HEAD_CHARS = 10_000
+TAIL_CHARS = 19_000
+GRACE_S = 2.0
+DRAIN_S = 0.2
+TIMEOUT_STATUS = 124
+KEEP_OUTPUT_DAYS = 7
+
+DESCRIPTION = f"""Run a shell command with bash and return its combined stdout and stderr, and its exit code.
+- `timeout` is in milliseconds: default {DEFAULT_TIMEOUT_MS} (2 minutes), at most {MAX_TIMEOUT_MS} (10 minutes). A command still running then is stopped, with everything it started.
+- `workdir` sets the directory to run in (inside the project; default: the current directory). Prefer it to `cd dir && ...`.
+- stdin is closed: commands must not wait for input. Use non-interactive flags (`-y`, `--no-pager`).
+- Output over {MAX_OUTPUT} characters is cut to its beginning and end; the full output is saved to a file whose path the result gives, to read or grep.
+- Prefer the dedicated tools for reading, searching and editing files (read, grep, glob, edit) over cat, grep, find and sed.
+- A background job (`cmd &`) keeps running after the command ends, but its later output is not captured: redirect it to a file.
+- `description`: what the command does, in 5-10 words (shown to the user)."""
+
+PARAMETERS: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "command": {"type": "string", "minLength": 1, "description": "The shell command to run"},
+        "timeout": {
+            "type": "integer",
+            "minimum": 1,
+            "maximum": MAX_TIMEOUT_MS,
+            "default": DEFAULT_TIMEOUT_MS,
+            "description": f"Timeout in milliseconds (default {DEFAULT_TIMEOUT_MS}, at most {MAX_TIMEOUT_MS})",
+        },
+        "workdir": {"type": "string", "description": "Directory to run the command in (default: the working directory)"},
+        "description": {"type": "string", "description": "What the command does, in 5-10 words"},
+    },
+    "required": ["command"],
+    "additionalProperties": False,
+}
+
+
+async def run(params: dict[str, Any], ctx: ToolContext) -> ToolResult:
+    import time
+
+    from ._proc import run_in_session
+
+    workdir = _workdir(params.get("workdir"), ctx)
+    timeout_ms = params.get("timeout", DEFAULT_TIMEOUT_MS)
+    capture = OutputCapture(ctx.data_dir / "tool-output")
+    started = time.monotonic()
+    try:
+        outcome = await run_in_session(
+            [*_shell(ctx), "-c", params["command"]],
+            cwd=workdir,
+            env=dict(ctx.env) or None,
+            sink=capture.write,
+            timeout=timeout_ms / 1000,
+            grace=GRACE_S,
+            drain=DRAIN_S,
+        )
+    except OSError as exc:
+        raise ToolError(f"cannot run the command: {exc.strerror or exc}") from None
+    finally:
+        capture.close()
+    exit_code = TIMEOUT_STATUS if outcome.timed_out else _exit_code(outcome.returncode)
+    text = capture.text()
+    metadata: dict[str, Any] = {
+        "exit_code": exit_code,
+        "timed_out": outcome.timed_out,
+        "truncated": capture.truncated,
+        "output_chars": capture.chars,
+        "workdir": ctx.paths.display(workdir),
+        "duration_ms": round((time.monotonic() - started) * 1000),
+    }
+    if capture.path is not None:
+        metadata["output_file"] = str(capture.path)
+    if outcome.returncode is not None and outcome.returncode < 0:
+        metadata["signal"] = -outcome.returncode
+    if params.get("description"):
+        metadata["description"] = params["description"]
+    return ToolResult(
+        output=_model_output(text, exit_code, outcome.timed_out, timeout_ms),
+        text=text,
+        title=params.get("description") or params["command"],
+        metadata=metadata,
+        exit_status=exit_code,
+    )
+
+
+def _workdir(raw: str | None, ctx: ToolContext) -> Path:
+    if not raw:
+        return ctx.cwd
+    path = ctx.paths.resolve(raw)
+    if not path.exists():
+        raise ToolError(f"workdir does not exist: {raw}")
+    if not path.is_dir():
+        raise ToolError(f"workdir is not a directory: {raw}")
+    return path
+
+
+def _shell(ctx: ToolContext) -> list[str]:
+    import shutil
+
+    found = shutil.which("bash", path=ctx.env.get("PATH")) if ctx.env else shutil.which("bash")
+    return [found or "/bin/sh"]
+
+
+def _exit_code(returncode: int | None) -> int:
+    """A shell-style status: killed by signal N becomes 128+N."""
+    if returncode is None:
+        return 1
+    return 128 - returncode if returncode < 0 else returncode
+
+
+def _model_output(text: str, exit_code: int, timed_out: bool, timeout_ms: int) -> str:
+    body = text.rstrip("\n") if text.strip() else "(no output)"
+    if timed_out:
+        return f"{body}\n\n(command timed out after {timeout_ms} ms and was stopped; exit code {exit_code})"
+    if exit_code:
+        return f"{body}\n\n(exit code {exit_code})"
+    return body
+
+
+class OutputCapture:
+    """The output of a command: whole while short, head and tail once long.
+
+    Up to ``MAX_OUTPUT`` characters everything is kept in memory. Past that, what came
+    so far and all that follows is streamed to a file in ``folder``; memory then holds
+    only the first ``HEAD_CHARS`` and the last ``TAIL_CHARS`` characters. A file that
+    cannot be written costs the full copy, never the command's result.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        import codecs
+
+        self.folder = folder
+        self.chars = 0
+        self.path: Path | None = None
+        self.save_error: str | None = None
+        self._decoder = codecs.getincrementaldecoder("utf-8")("replace")
+        self._raw: bytearray | None = bytearray()
+        self._head = ""
+        self._tail = ""
+        self._file: BinaryIO | None = None
+
+    @property
+    def truncated(self) -> bool:
+        return self.chars > MAX_OUTPUT
+
+    def write(self, data: bytes) -> None:
+        self._take(self._decoder.decode(data))
+        if self._raw is not None:
+            self._raw += data
+            if self.truncated:
+                self._spill()
+        elif self._file is not None:
+            self._guard(self._file.write, data)
+
+    def _take(self, chunk: str) -> None:
+        self.chars += len(chunk)
+        if len(self._head) < HEAD_CHARS:
+            self._head += chunk[: HEAD_CHARS - len(self._head)]
+        self._tail = (self._tail + chunk[-TAIL_CHARS:])[-TAIL_CHARS:]
+
+    def _spill(self) -> None:
+        """Move what is buffered to a new file and stream the rest there."""
+        raw, self._raw = self._raw, None
+        self.path = self._guard(self._open)
+        if self._file is not None:
+            self._guard(self._file.write, raw)
+
+    def _open(self) -> Path:
+        import os
+        import time
+
+        self.folder.mkdir(parents=True, exist_ok=True)
+        _prune(self.folder)
+        path = self.folder / f"bash-{time.strftime('%Y%m%d-%H%M%S')}-{os.urandom(3).hex()}.log"
+        self._file = open(path, "wb")
+        return path
+
+    def _guard(self, action: Any, *args: Any) -> Any:
+        try:
+            return action(*args)
+        except OSError as exc:
+            self.save_error = f"the full output could not be saved: {exc.strerror or exc}"
+            self.close_file()
+            if self.path is not None:
+                self.path.unlink(missing_ok=True)
+                self.path = None
+            return None
+
+    def close_file(self) -> None:
+        if self._file is not None:
+            try:
+                self._file.close()
+            except OSError:
+                pass
+            self._file = None
+
+    def close(self) -> None:
+        """The stream ended: flush the decoder and close the file."""
+        self._take(self._decoder.decode(b"", final=True))
+        if self._raw is not None and self.truncated:
+            self._spill()
+        self.close_file()
+
+    def text(self) -> str:
+        """All of the output, or its head and tail with a note on what was left out."""
+        if self._raw is not None:
+            return self._raw.decode("utf-8", errors="replace")
+        head, tail = _cut_at_lines(self._head, self._tail)
+        omitted = self.chars - len(head) - len(tail)
+        where = self.save_error or f"the full output ({self.chars:,} characters) is in {self.path}"
+        return f"{head}\n… {omitted:,} characters omitted; {where} …\n{tail}"
+
+
+def _cut_at_lines(head: str, tail: str, slack: int = 2000) -> tuple[str, str]:
+    """Trim the head back to a line end and the tail on to a line start, when one is near."""
+    end = head.rfind("\n", len(head) - slack)
+    start = tail.find("\n", 0, slack)
+    return (head[: end + 1] if end >= 0 else head), (tail[start + 1 :] if start >= 0 else tail)
+
+
+def _prune(folder: Path) -> None:
+    """Delete saved outputs older than ``KEEP_OUTPUT_DAYS``, so the folder stays small."""
+    import time
+
+    cutoff = time.time() - KEEP_OUTPUT_DAYS * 86400
+    for old in folder.glob("bash-*.log"):
+        try:
+            if old.stat().st_mtime < cutoff:
+                old.unlink()
+        except OSError:
+            pass
+
+
+SPEC = ToolSpec(
+    name="bash",
+    description=DESCRIPTION,
+    parameters=PARAMETERS,
+    run=run,
+    permission="execute",
+    positional=("command",),
+)
