@@ -12,6 +12,8 @@ import pytest
 
 from helpers import Result, isolated_env, run
 
+pytest_plugins = ["fakellm.fixtures"]
+
 
 @pytest.fixture
 def env(tmp_path: Path) -> dict[str, str]:

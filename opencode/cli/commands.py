@@ -14,6 +14,12 @@ SECTIONS: dict[str, dict[str, tuple[str, str]]] = {
         name: (f"tool:{name}", summary) for name, (_, summary) in BUILTIN.items() if name not in GROUPED
     }
     | {"todo": ("opencode.cli.todo_cmd:todo", "Track tasks: add, list, done")},
+    "Models": {
+        "ask": ("opencode.cli.ask_cmd:ask", "Ask a model one question (stdin becomes context)"),
+        "models": ("opencode.cli.models_cmd:models", "List known models with context size and price"),
+        "auth": ("opencode.cli.auth_cmd:auth", "Manage API keys: login, list, logout"),
+        "cache": ("opencode.cli.cache_cmd:cache", "Response cache: stats, clear"),
+    },
     "Setup": {
         "config": ("opencode.cli.config_cmd:config", "View and edit configuration"),
         "tool": ("opencode.cli.tool_cmd:tool", "List, describe and call tools as JSON"),

@@ -30,7 +30,7 @@ def show(runtime, origin: bool) -> None:
     rec = protocol.record("config", config=data, text=text, profile=cfg.profile)
     if origin:
         rec["origins"] = {k: cfg.origins.get(k) for k in flat}
-    _emit(runtime, rec, text)
+    runtime.emit(rec)
 
 
 @config.command("get")
@@ -48,7 +48,7 @@ def get(runtime, key: str) -> None:
         raise ToolError(f"{key} is not set", hint=hint)
     value = redact(value, key)
     text = (value if isinstance(value, str) else json.dumps(value)) + "\n"
-    _emit(runtime, protocol.record("config_value", key=key, value=value, origin=cfg.origin(key), text=text), text)
+    runtime.emit(protocol.record("config_value", key=key, value=value, origin=cfg.origin(key), text=text))
 
 
 @config.command("set")
@@ -72,7 +72,7 @@ def set_(runtime, key: str, value: str, global_: bool) -> None:
     for warning in warnings:
         runtime.diag.warning(warning)
     text = f"{key} = {_toml(redact(parsed, key))}  ({path})\n"
-    _emit(runtime, protocol.record("config_set", key=key, value=redact(parsed, key), file=str(path), text=text), text)
+    runtime.emit(protocol.record("config_set", key=key, value=redact(parsed, key), file=str(path), text=text))
 
 
 @config.command("path")
@@ -91,7 +91,7 @@ def path(runtime) -> None:
     rec = protocol.record(
         "config_paths", user=str(user), project=str(project) if project else None, data_dir=str(runtime.data_dir), text=text
     )
-    _emit(runtime, rec, text)
+    runtime.emit(rec)
 
 
 @config.command("validate")
@@ -101,7 +101,7 @@ def validate(runtime) -> None:
     cfg = runtime.config
     files = [str(p) for p in (cfg.user_file, cfg.project_file) if p is not None and p.exists()]
     text = f"ok: {', '.join(files) if files else 'no config files'}" + (f" ({len(cfg.warnings)} warnings)" if cfg.warnings else "") + "\n"
-    _emit(runtime, protocol.record("config_check", ok=True, files=files, warnings=cfg.warnings, text=text), text)
+    runtime.emit(protocol.record("config_check", ok=True, files=files, warnings=cfg.warnings, text=text))
 
 
 def flatten(table: dict, prefix: str = "") -> dict:
@@ -121,10 +121,3 @@ def _toml(value) -> str:
     if isinstance(value, dict):
         return "{}"
     return json.dumps(value, ensure_ascii=False)
-
-
-def _emit(runtime, record: dict, text: str) -> None:
-    if runtime.mode == "human":
-        runtime.stdout.write(text)
-    else:
-        runtime.emit(record)

@@ -40,3 +40,10 @@ def _console(runtime):
     from rich.console import Console
 
     return Console(file=runtime.stdout, no_color=not runtime.color, highlight=False)
+
+
+def render_markdown(text: str, runtime) -> None:
+    """A model's answer on a terminal: Markdown rendered by rich."""
+    from rich.markdown import Markdown
+
+    _console(runtime).print(Markdown(text))

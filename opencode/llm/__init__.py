@@ -1,0 +1,2 @@
+"""The model layer: resolution of ``provider/model``, calls through litellm, usage,
+cost, retries and the response cache. Only ``client.py`` imports litellm, lazily."""
