@@ -31,6 +31,7 @@ def litellm():
     if _litellm is None:
         os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
         os.environ.setdefault("LITELLM_LOG", "ERROR")
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
         import logging
 
         import litellm as module
@@ -38,6 +39,9 @@ def litellm():
         module.suppress_debug_info = True
         module.drop_params = True
         module.telemetry = False
+        # Token counting for some models would fetch a tokenizer from a hub at run
+        # time; count with the bundled tokenizer instead, never a surprise download.
+        module.disable_hf_tokenizer_download = True
         for name in ("LiteLLM", "LiteLLM Router", "LiteLLM Proxy", "httpx"):
             logging.getLogger(name).setLevel(logging.ERROR)
         _litellm = module

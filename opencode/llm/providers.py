@@ -48,7 +48,7 @@ PROVIDERS: dict[str, Provider] = {
         Provider("bedrock", "AWS Bedrock", "bedrock", "AWS_ACCESS_KEY_ID", "anthropic.claude-3-5-sonnet-20240620-v1:0"),
         Provider("groq", "Groq", "groq", "GROQ_API_KEY", "llama-3.3-70b-versatile", openai_compatible=True),
         Provider("mistral", "Mistral", "mistral", "MISTRAL_API_KEY", "mistral-large-latest", openai_compatible=True),
-        Provider("cohere", "Cohere", "cohere_chat", "COHERE_API_KEY", "command-r-plus"),
+        Provider("cohere", "Cohere", "cohere", "COHERE_API_KEY", "command-r-plus"),
         Provider("xai", "xAI", "xai", "XAI_API_KEY", "grok-2-latest", openai_compatible=True),
         Provider("perplexity", "Perplexity", "perplexity", "PERPLEXITY_API_KEY", "sonar", openai_compatible=True),
         Provider("together", "Together AI", "together_ai", "TOGETHER_API_KEY", "meta-llama/Llama-3.3-70B-Instruct-Turbo", openai_compatible=True),

@@ -62,16 +62,22 @@ def test_perplexity_refuses_tools(litellm, fake_llm):
 
 @pytest.mark.parametrize(("prefix", "env"), ENV_CASES, ids=[f"{a}-{b}" for a, b in ENV_CASES])
 def test_environment_variable(litellm, fake_llm, monkeypatch, prefix, env):
+    """Environment alone (base URL under one of its names, plus the fake key or
+    credentials) is enough: what a subprocess test of the CLI relies on."""
     p = PROVIDERS[prefix]
-    for other in p.env:
-        monkeypatch.delenv(other, raising=False)
-    monkeypatch.setenv(env, fake_llm.url + p.suffix)
-    kw = p.kwargs(fake_llm.url)
-    del kw["api_base"]
+    environ = p.environ(fake_llm.url)
+    for name in p.env:
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environ.items():
+        if name == env or name not in p.env:
+            monkeypatch.setenv(name, value)
     fake_llm.script(Reply.text(f"via {env}"))
-    resp = litellm.completion(messages=messages("M-4"), **kw)
+    resp = litellm.completion(model=p.model, messages=messages("M-4"), num_retries=0, max_retries=0, timeout=10)
     assert resp.choices[0].message.content == f"via {env}"
-    assert fake_llm.last_request.format == p.wire
+    req = fake_llm.last_request
+    assert req.format == p.wire
+    if p.key_env and p.api_key:
+        assert req.header(p.key_header) in (FAKE_KEY, f"Bearer {FAKE_KEY}")
 
 
 @pytest.mark.parametrize("prefix", ["ollama", "ollama_chat"])
@@ -100,3 +106,25 @@ def test_deepinfra_ignores_max_retries(litellm, fake_llm):
 def test_bedrock_api_key_is_a_bearer_token(litellm, fake_llm):
     litellm.completion(messages=messages("M-7"), **PROVIDERS["bedrock"].kwargs(fake_llm.url, api_key=FAKE_KEY))
     assert fake_llm.last_request.header("authorization") == f"Bearer {FAKE_KEY}"
+
+
+SERVER_ERROR = {"azure": "APIError", "openrouter": "APIError", "bedrock": "ServiceUnavailableError", "bedrock/converse": "ServiceUnavailableError"}
+
+
+@pytest.mark.parametrize("prefix", list(PROVIDERS))
+def test_error_classes(litellm, fake_llm, prefix):
+    p = PROVIDERS[prefix]
+    tries = 3 if prefix == "deepinfra" else 1  # see test_deepinfra_ignores_max_retries
+    for status, name in [(429, "RateLimitError"), (500, SERVER_ERROR.get(prefix, "InternalServerError")), (401, "AuthenticationError")]:
+        fake_llm.script(*[Reply.error(status, headers={"Retry-After": "0"})] * (1 if status == 401 else tries))
+        with pytest.raises(Exception) as info:
+            litellm.completion(messages=messages("M-8"), **p.kwargs(fake_llm.url))
+        assert type(info.value).__name__ == name, repr(info.value)
+    assert fake_llm.pending == 0
+
+
+@pytest.mark.parametrize("prefix", ["mistral", "cerebras", "deepinfra"])
+def test_stream_options_dropped(litellm, fake_llm, prefix):
+    resp = litellm.completion(messages=messages("M-9"), stream=True, stream_options={"include_usage": True}, **PROVIDERS[prefix].kwargs(fake_llm.url))
+    list(resp)
+    assert "stream_options" not in fake_llm.last_request.body
