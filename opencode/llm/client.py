@@ -39,11 +39,16 @@ def litellm():
         module.suppress_debug_info = True
         module.drop_params = True
         module.telemetry = False
+        module.turn_off_message_logging = True  # prompts and keys stay out of its logs
         # Token counting for some models would fetch a tokenizer from a hub at run
         # time; count with the bundled tokenizer instead, never a surprise download.
         module.disable_hf_tokenizer_download = True
         for name in ("LiteLLM", "LiteLLM Router", "LiteLLM Proxy", "httpx"):
             logging.getLogger(name).setLevel(logging.ERROR)
+        # litellm loads its tokenizer on the first streamed chunk; load it now, before
+        # any request is sent, so the first token is shown as soon as it arrives.
+        import litellm.litellm_core_utils.default_encoding  # noqa: F401
+
         _litellm = module
     return _litellm
 
