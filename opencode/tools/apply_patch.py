@@ -1,0 +1,217 @@
+"""``apply_patch``: add, delete, update and move files with one patch in the codex format.
+
+Unlike codex, the whole patch is checked before anything is written: every path is
+resolved (outside the project: refused), every file read and every hunk located, all
+in memory. Only then are the files written, each atomically; should a write still fail
+(a full disk), the files already written are put back. The format and its leniencies
+live in ``_patch``; files keep their BOM and line endings as with ``edit``.
+"""
+
+from __future__ import annotations
+
+from ..errors import ToolError
+from ..fsutil import BINARY_SAMPLE, atomic_write, looks_binary
+from ._edit import TextDoc, diff_stats, note_written, require_fresh_read
+from ._files import missing
+from ._patch import FileOp, apply_hunks, parse
+from .base import ToolContext, ToolResult, ToolSpec
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from pathlib import Path
+    from typing import Any
+
+DESCRIPTION = """Apply a patch that adds, deletes, updates or moves files. The format:
+*** Begin Patch
+*** Add File: path/new.py
++every line of the new file, prefixed with +
+*** Delete File: path/old.py
+*** Update File: path/main.py
+*** Move to: path/renamed.py   (optional)
+@@ def some_function():   (optional: a line just above the change, to find it)
+ a context line (leading space)
+-a line to remove
++a line to add
+*** End of File   (optional: the hunk is at the end of the file)
+*** End Patch
+Give about 3 lines of context around each change; hunks of one file in file order.
+The whole patch is checked first: if any hunk does not match, no file is changed."""
+
+PARAMETERS: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "patch": {"type": "string", "minLength": 1, "description": "The patch text, from '*** Begin Patch' to '*** End Patch'"},
+    },
+    "required": ["patch"],
+    "additionalProperties": False,
+}
+
+_LETTERS = {"added": "A", "updated": "M", "moved": "R", "deleted": "D"}
+
+
+async def run(params: dict[str, Any], ctx: ToolContext) -> ToolResult:
+    ops = parse(params["patch"])
+    targets = [_targets(op, ctx) for op in ops]  # every path checked before anything else
+    plan = Plan(ctx)
+    for op, (path, dest) in zip(ops, targets):
+        plan.apply(op, path, dest)
+    plan.commit()
+    lines = [_summary_line(entry) for entry in plan.files]
+    return ToolResult(
+        f"Applied the patch to {len(plan.files)} file{'s' if len(plan.files) != 1 else ''}:\n" + "\n".join(lines),
+        title=", ".join(entry["path"] for entry in plan.files),
+        metadata={
+            "files": plan.files,
+            "diff": "".join(entry["diff"] for entry in plan.files),
+            "added": sum(entry["added"] for entry in plan.files),
+            "removed": sum(entry["removed"] for entry in plan.files),
+        },
+    )
+
+
+def _targets(op: FileOp, ctx: ToolContext) -> tuple[Path, Path | None]:
+    if op.kind == "delete":
+        link = ctx.paths.absolute_unresolved(op.path)
+        if link.is_symlink():  # remove the link, not what it points to
+            ctx.paths.resolve(link.parent)
+            return link, None
+    path = ctx.paths.resolve(op.path)
+    return path, ctx.paths.resolve(op.move_to) if op.move_to else None
+
+
+def _read(path: Path, shown: str) -> bytes | None:
+    """A file's bytes, None when there is none; a link's own content is not read."""
+    if path.is_symlink():
+        return b""
+    if path.is_dir():
+        raise ToolError(f"{shown} is a directory, not a file")
+    try:
+        return path.read_bytes()
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    except OSError as exc:
+        raise ToolError(f"cannot read {shown}: {exc.strerror}") from None
+
+
+def _summary_line(entry: dict[str, Any]) -> str:
+    name = f"{entry['from']} -> {entry['path']}" if entry["action"] == "moved" else entry["path"]
+    return f"{_LETTERS[entry['action']]} {name} (+{entry['added']} -{entry['removed']})"
+
+
+class Plan:
+    """The patch applied in memory: each touched path's new bytes (None: deleted)."""
+
+    def __init__(self, ctx: ToolContext) -> None:
+        self.ctx = ctx
+        self.state: dict[Path, bytes | None] = {}
+        self.original: dict[Path, bytes | None] = {}
+        self.files: list[dict[str, Any]] = []
+
+    def show(self, path: Path) -> str:
+        return self.ctx.paths.display(path)
+
+    def current(self, path: Path) -> bytes | None:
+        """The path's content as the patch so far leaves it (None: no such file)."""
+        if path not in self.state:
+            self.state[path] = self.original[path] = _read(path, self.show(path))
+        return self.state[path]
+
+    def apply(self, op: FileOp, path: Path, dest: Path | None) -> None:
+        getattr(self, op.kind)(op, path, dest)
+
+    def add(self, op: FileOp, path: Path, dest: Path | None) -> None:
+        shown = self.show(path)
+        if self.current(path) is not None:
+            raise ToolError(f"{shown}: cannot add the file, it already exists", hint="use '*** Update File:' to change it")
+        self._check_parent(path)
+        data = ("\n".join(op.lines) + "\n" if op.lines else "").encode("utf-8", "surrogateescape")
+        self._record("added", path, b"", data)
+
+    def delete(self, op: FileOp, path: Path, dest: Path | None) -> None:
+        old = self.current(path)
+        if old is None:
+            raise missing(path, self.show(path), self.ctx.cwd)
+        self._record("deleted", path, old, None)
+
+    def update(self, op: FileOp, path: Path, dest: Path | None) -> None:
+        shown, first_touch = self.show(path), path not in self.state
+        old = self.current(path)
+        if old is None:
+            raise missing(path, shown, self.ctx.cwd)
+        if looks_binary(old[:BINARY_SAMPLE]):
+            raise ToolError(f"{shown} is a binary file; only text files can be patched")
+        if first_touch:
+            require_fresh_read(self.ctx, path, shown)
+        doc = TextDoc(old)
+        new = doc.encode(apply_hunks(doc.original, op.hunks, shown, doc.newline)) if op.hunks else old
+        if dest is None or dest == path:
+            self._record("updated", path, old, new)
+            return
+        if self.current(dest) is not None:
+            raise ToolError(f"{shown}: cannot move to {self.show(dest)}, it already exists")
+        self._check_parent(dest)
+        self.state[path] = None
+        self._record("moved", dest, old, new, source=path)
+
+    def _check_parent(self, path: Path) -> None:
+        for parent in path.parents:
+            if parent.exists() or parent in self.state:
+                if not parent.is_dir() or self.state.get(parent) is not None:
+                    raise ToolError(f"cannot create {self.show(path)}: {self.show(parent)} is a file")
+                return
+
+    def _record(self, action: str, path: Path, old: bytes, new: bytes | None, source: Path | None = None) -> None:
+        self.state[path] = new
+        entry: dict[str, Any] = {"path": self.show(path), "action": action}
+        if looks_binary(old[:BINARY_SAMPLE]):  # a binary file being deleted: no diff
+            stats: dict[str, Any] = {"diff": "", "added": 0, "removed": 0}
+        else:
+            stats = diff_stats(old, new or b"", entry["path"])
+        if source is not None:
+            entry["from"] = self.show(source)
+            stats["diff"] = stats["diff"].replace(f"--- a/{entry['path']}\n", f"--- a/{entry['from']}\n", 1)
+        self.files.append({**entry, **stats})
+
+    def commit(self) -> None:
+        """Write every change; if one write fails, put back those already made."""
+        done: list[Path] = []
+        for path, new in self.state.items():
+            if new == self.original[path]:
+                continue
+            try:
+                if new is None:
+                    path.unlink()
+                else:
+                    atomic_write(path, new)
+            except OSError as exc:
+                self._roll_back(done)
+                raise ToolError(f"cannot write {self.show(path)}: {exc.strerror}; the patch was not applied") from None
+            done.append(path)
+        for path in done:
+            if self.state[path] is None:
+                if self.ctx.read_files is not None:
+                    self.ctx.read_files.pop(str(path), None)
+            else:
+                note_written(self.ctx, path)
+
+    def _roll_back(self, done: list[Path]) -> None:
+        for path in reversed(done):
+            old = self.original[path]
+            try:
+                if old is None:
+                    path.unlink(missing_ok=True)
+                else:
+                    atomic_write(path, old)
+            except OSError:
+                pass
+
+
+SPEC = ToolSpec(
+    name="apply_patch",
+    description=DESCRIPTION,
+    parameters=PARAMETERS,
+    run=run,
+    permission="write",
+    stdin_param="patch",
+    loop_free=True,
+)

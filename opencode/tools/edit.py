@@ -1,0 +1,71 @@
+"""``edit``: replace one piece of a file, tolerant of how models quote code.
+
+The model says what to replace (``old_string``) and with what (``new_string``). Finding
+``old_string`` is the matching engine's job (``_match``): exact first, then looser
+comparisons, stopping at the first that finds anything and refusing ambiguous or
+disproportionate matches. The file keeps its BOM and line endings, the write is atomic
+and happens only on success, and the result carries a unified diff.
+"""
+
+from __future__ import annotations
+
+from ..errors import ToolError
+from ._edit import TextDoc, create, edit_text, load_bytes, require_fresh_read, save, summary
+from .base import ToolContext, ToolResult, ToolSpec
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+DESCRIPTION = """Replace text in a file: `old_string` becomes `new_string`.
+Read the file first, then copy `old_string` from it exactly (without the line-number prefix), with enough surrounding lines to make it unique.
+If `old_string` occurs in several places the edit fails: add context, or set `replace_all` to change every occurrence (useful for renaming).
+Small differences in indentation, whitespace or escaping are tolerated; a match that differs a lot is refused.
+An empty `old_string` creates a new file containing `new_string`.
+The file keeps its own line endings. The result shows a diff of the change."""
+
+PARAMETERS: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "path": {"type": "string", "description": "The file to edit, absolute or relative to the working directory"},
+        "old_string": {"type": "string", "description": "The text to replace, copied from the file (empty: create a new file)"},
+        "new_string": {"type": "string", "description": "The text to put in its place (must differ from old_string)"},
+        "replace_all": {"type": "boolean", "default": False, "description": "Replace every occurrence of old_string"},
+    },
+    "required": ["path", "old_string", "new_string"],
+    "additionalProperties": False,
+}
+
+
+async def run(params: dict[str, Any], ctx: ToolContext) -> ToolResult:
+    path = ctx.paths.resolve(params["path"])
+    shown = ctx.paths.display(path)
+    old, new = params["old_string"], params["new_string"]
+    if old == new:
+        raise ToolError("old_string and new_string are identical; there is nothing to change")
+    if not old:
+        stats = create(ctx, path, shown, new)
+        return ToolResult(summary("Created", shown, stats), title=shown, metadata={"path": shown, "created": True, **stats})
+    raw = load_bytes(path, shown, ctx)
+    require_fresh_read(ctx, path, shown)
+    doc = TextDoc(raw)
+    text, strategy, count = edit_text(doc.original, doc.newline, old, new, bool(params.get("replace_all")), shown)
+    stats = save(ctx, path, shown, raw, doc.encode(text))
+    how = "" if strategy == "exact" else f", matched by {strategy} comparison"
+    detail = f": {count} replacement{'s' if count != 1 else ''}{how}"
+    return ToolResult(
+        summary("Edited", shown, stats, detail),
+        title=shown,
+        metadata={"path": shown, "created": False, "strategy": strategy, "replacements": count, **stats},
+    )
+
+
+SPEC = ToolSpec(
+    name="edit",
+    description=DESCRIPTION,
+    parameters=PARAMETERS,
+    run=run,
+    permission="write",
+    positional=("path",),
+    loop_free=True,
+)

@@ -1,0 +1,62 @@
+"""apply_patch as a user runs it: JSON parameters, a patch piped in, exit statuses."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+PATCH = """*** Begin Patch
+*** Update File: app.py
+@@ def main():
+-    return 1
++    return 2
+*** Add File: docs/notes.md
++# Notes
+*** End Patch
+"""
+
+
+def test_tool_call_apply_patch(oc, project: Path):
+    (project / "app.py").write_bytes(b"def main():\r\n    return 1\r\n")
+    result = oc("tool", "call", "apply_patch", json.dumps({"patch": PATCH}))
+    assert result.code == 0, result.stderr
+    assert (project / "app.py").read_bytes() == b"def main():\r\n    return 2\r\n"
+    assert (project / "docs/notes.md").read_bytes() == b"# Notes\n"
+    files = result.record["metadata"]["files"]
+    assert [(f["path"], f["action"]) for f in files] == [("app.py", "updated"), ("docs/notes.md", "added")]
+
+
+def test_a_patch_piped_in_heredoc_and_all(oc, project: Path):
+    (project / "app.py").write_text("def main():\n    return 1\n")
+    result = oc("apply_patch", input=f"<<'EOF'\n{PATCH}EOF\n")
+    assert result.code == 0, result.stderr
+    assert (project / "app.py").read_text() == "def main():\n    return 2\n"
+
+
+def test_a_failing_hunk_exits_1_and_writes_nothing(oc, project: Path):
+    (project / "app.py").write_text("def main():\n    return 3\n")
+    result = oc("tool", "call", "apply_patch", json.dumps({"patch": PATCH}))
+    assert result.code == 1
+    assert "app.py: hunk 1 does not match" in result.stderr
+    assert result.record["error"]["code"] == "tool.failed"
+    assert (project / "app.py").read_text() == "def main():\n    return 3\n"
+    assert not (project / "docs").exists()
+
+
+def test_a_path_outside_the_project_exits_3_and_writes_nothing(oc, project: Path, tmp_path: Path):
+    (project / "app.py").write_text("def main():\n    return 1\n")
+    patch = PATCH.replace("*** Add File: docs/notes.md", "*** Add File: ../notes.md")
+    result = oc("apply_patch", "--patch", patch)
+    assert result.code == 3
+    assert result.record["error"]["code"] == "permission.denied"
+    assert (project / "app.py").read_text() == "def main():\n    return 1\n"
+    assert not (tmp_path / "notes.md").exists()
+
+
+def test_a_malformed_patch_exits_1(oc, project: Path):
+    result = oc("apply_patch", input="just some text\n")
+    assert result.code == 1 and "must start with '*** Begin Patch'" in result.stderr
+
+
+def test_no_patch_at_all_is_a_usage_error(oc, project: Path):
+    assert oc("apply_patch").code == 2
