@@ -37,3 +37,26 @@ def oc(project: Path, env: dict[str, str]):
         return run(list(args), cwd=cwd or project, env={**env, **(extra_env or {})}, input=input, timeout=timeout)
 
     return call
+
+
+@pytest.fixture
+def llm_project(project: Path, fake_llm) -> Path:
+    (project / "opencode.toml").write_text(
+        "[provider]\n"
+        'default = "openai"\n'
+        "[provider.openai]\n"
+        f'base_url = "{fake_llm.url}/v1"\n'
+        'model = "gpt-4o"\n'
+        "[provider.anthropic]\n"
+        f'base_url = "{fake_llm.url}"\n'
+        'model = "claude-sonnet-4-20250514"\n'
+        "[llm]\n"
+        "idle_timeout = 2\n"
+        "max_retries = 2\n"
+    )
+    return project
+
+
+@pytest.fixture
+def keys() -> dict[str, str]:
+    return {"OPENAI_API_KEY": "sk-test-openai", "ANTHROPIC_API_KEY": "sk-ant-test"}

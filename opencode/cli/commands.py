@@ -14,6 +14,10 @@ SECTIONS: dict[str, dict[str, tuple[str, str]]] = {
         name: (f"tool:{name}", summary) for name, (_, summary) in BUILTIN.items() if name not in GROUPED
     }
     | {"todo": ("opencode.cli.todo_cmd:todo", "Track tasks: add, list, done")},
+    "Agents": {
+        "run": ("opencode.cli.run_cmd:run", "Run the agent on a message, headless (stdin becomes context)"),
+        "agent": ("opencode.cli.run_cmd:agent", "List agents, or run one: agent NAME \"task\""),
+    },
     "Models": {
         "ask": ("opencode.cli.ask_cmd:ask", "Ask a model one question (stdin becomes context)"),
         "models": ("opencode.cli.models_cmd:models", "List known models with context size and price"),

@@ -99,6 +99,7 @@ PROVIDER = Table(
         "api_version": STR,
         "region": STR,
         "timeout": NUM,
+        "context_window": INT,
     }
 )
 
@@ -154,6 +155,7 @@ SCHEMA = Table(
     {
         "model": STR,
         "small_model": STR,
+        "agent": STR,
         "project_dir": STR,
         "instructions": ListOf(STR),
         "log_level": Choice(("DEBUG", "INFO", "WARNING", "ERROR", "debug", "info", "warning", "error")),

@@ -30,6 +30,10 @@ BUILTIN: dict[str, tuple[str, str]] = {
     "bash": ("opencode.tools.bash:SPEC", "Run a shell command with a timeout"),
     "todowrite": ("opencode.tools.todo:WRITE", "Replace the todo list"),
     "todoread": ("opencode.tools.todo:READ", "Show the todo list"),
+    "task": ("opencode.tools.task:SPEC", "Run a subagent on a task (agent runs only)"),
+    "batch": ("opencode.tools.batch:SPEC", "Run up to 25 tool calls in parallel"),
+    "question": ("opencode.tools.question:SPEC", "Ask the user questions (answers from --answers headless)"),
+    "plan": ("opencode.tools.plan:SPEC", "Enter or leave the read-only plan agent (agent runs only)"),
 }
 
 #: Tools whose CLI face lives inside a group instead of at the top level.
