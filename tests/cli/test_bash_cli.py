@@ -33,7 +33,7 @@ def alive_with(text: str) -> list[int]:
     return found
 
 
-def wait_gone(text: str, within: float = 3.0) -> list[int]:
+def wait_gone(text: str, within: float = 10.0) -> list[int]:
     deadline = time.monotonic() + within
     while alive_with(text) and time.monotonic() < deadline:
         time.sleep(0.05)
