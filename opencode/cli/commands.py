@@ -18,6 +18,12 @@ SECTIONS: dict[str, dict[str, tuple[str, str]]] = {
         "run": ("opencode.cli.run_cmd:run", "Run the agent on a message, headless (stdin becomes context)"),
         "agent": ("opencode.cli.run_cmd:agent", "List agents, or run one: agent NAME \"task\""),
     },
+    "Sessions": {
+        "session": ("opencode.cli.session_cmd:session", "Saved sessions: list, show, delete, diff, resume, compact"),
+        "export": ("opencode.cli.session_cmd:export", "Write a session as JSON, secrets masked (-o FILE)"),
+        "import": ("opencode.cli.session_cmd:import_", "Add a session from an exported file or stdin"),
+        "undo": ("opencode.cli.undo_cmd:undo", "Restore the files as they were before the last agent turn"),
+    },
     "Models": {
         "ask": ("opencode.cli.ask_cmd:ask", "Ask a model one question (stdin becomes context)"),
         "models": ("opencode.cli.models_cmd:models", "List known models with context size and price"),

@@ -36,7 +36,7 @@ from ..errors import ToolError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Iterable, Sequence
 
 TIMEOUT = 60.0
 """Seconds any one git call may take; a wedged git must not hang a turn forever."""
@@ -70,8 +70,11 @@ class Snapshots:
     a machine without git only fails when a snapshot is actually asked for.
     """
 
-    def __init__(self, root: Path, data_dir: Path) -> None:
+    def __init__(self, root: Path, data_dir: Path, exclude: Iterable[Path] = ()) -> None:
+        """``exclude``: folders inside the project that undo must never touch (the
+        session files an agent run writes into ``docs/sessions``, say)."""
         self.root = Path(root).resolve()
+        self.exclude = [Path(p) for p in exclude]
         key = hashlib.sha256(str(self.root).encode("utf-8", "surrogateescape")).hexdigest()[:16]
         self.store = Path(data_dir) / "snapshots" / key
         self.index = self.store / "index"
@@ -178,9 +181,10 @@ class Snapshots:
         info = self.store / "info"
         info.mkdir(exist_ok=True)
         exclude = ""
-        if self.store.resolve().is_relative_to(self.root):
-            # A data dir inside the project must not snapshot itself.
-            exclude = "/" + self.store.resolve().relative_to(self.root).as_posix() + "/\n"
+        # A data dir inside the project must not snapshot itself, nor the session files.
+        for folder in (self.store, *self.exclude):
+            if folder.resolve().is_relative_to(self.root) and folder.resolve() != self.root:
+                exclude += "/" + folder.resolve().relative_to(self.root).as_posix() + "/\n"
         for name, text in (("attributes", ATTRIBUTES), ("exclude", exclude)):
             path = info / name
             if not path.exists() or path.read_text() != text:
