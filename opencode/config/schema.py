@@ -136,6 +136,7 @@ AGENT = Table(
         "tools": Table(extra=BOOL),
         "permissions": Table(extra=ANY),
         "max_turns": INT,
+        "read_only": BOOL,
     }
 )
 
