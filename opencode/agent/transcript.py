@@ -39,13 +39,13 @@ def build(
     pruned: Iterable[str] = (),
 ) -> list[dict[str, Any]]:
     pruned = set(pruned)
-    wire: list[dict[str, Any]] = [{"role": "system", "content": system_prompt}]
+    wire: list[dict[str, Any]] = [{"role": "system", "content": system_prompt}] if system_prompt else []
     if compaction and compaction.get("summary"):
         wire.append({"role": "user", "content": f"{SUMMARY_INTRO}\n\n{compaction['summary']}"})
         wire.append({"role": "assistant", "content": "Understood. I will continue from that summary."})
     for message in visible_messages(messages, compaction):
         wire += _convert(message, pruned)
-    if wire[-1]["role"] == "assistant" and not wire[-1].get("tool_calls"):
+    if wire and wire[-1]["role"] == "assistant" and not wire[-1].get("tool_calls"):
         wire.append({"role": "user", "content": CONTINUE})
     return wire
 

@@ -19,8 +19,10 @@ from .clickutil import leaf
 @click.option("--schema", metavar="JSON|@FILE", help="Answer as JSON matching this JSON Schema (exit 6 if it cannot)")
 @click.option("--stream/--no-stream", default=None, help="Stream the answer (default: on a terminal)")
 @click.option("--cache/--no-cache", default=None, help="Use the response cache (non-streamed answers)")
+@click.option("-c", "--continue", "continue_last", is_flag=True, help="Continue the last session")
+@click.option("--session", "session_id", metavar="ID", help="Continue this session (a unique prefix is enough)")
 @leaf
-def ask(runtime, prompt, files, system, model, temperature, max_tokens, schema, stream, cache) -> None:
+def ask(runtime, prompt, files, system, model, temperature, max_tokens, schema, stream, cache, continue_last, session_id) -> None:
     """Ask a model one question. Piped stdin (text or records) comes first as context.
 
     \b
@@ -41,11 +43,12 @@ def ask(runtime, prompt, files, system, model, temperature, max_tokens, schema, 
     if not content.strip():
         raise UsageError("nothing to ask: give a prompt, pipe something in, or attach files with -f")
     choice, settings, response_cache = llm_deps(runtime, model, cache)
-    messages = ([{"role": "system", "content": system}] if system else []) + [{"role": "user", "content": content}]
+    conversation = _Conversation(runtime, continue_last, session_id, choice.name)
+    messages = conversation.messages(system, content)
     request = Request(choice, messages, temperature=temperature, max_tokens=max_tokens)
     streaming = stream if stream is not None else (runtime.mode == "human" and schema is None)
     if schema is not None:
-        _ask_json(runtime, request, schema, settings, response_cache)
+        _ask_json(runtime, request, schema, settings, response_cache, conversation)
         return
     view = _StreamView(runtime) if streaming else None
     try:
@@ -56,7 +59,8 @@ def ask(runtime, prompt, files, system, model, temperature, max_tokens, schema, 
         raise Interrupted("interrupted; the answer so far was kept") from None
     if view is not None:
         view.close()
-    _finish(runtime, completion, streamed=view is not None)
+    conversation.record(content, completion)
+    _finish(runtime, completion, streamed=view is not None, session_id=conversation.session.id)
 
 
 async def _answer(request, settings, streaming, view, response_cache):
@@ -65,7 +69,7 @@ async def _answer(request, settings, streaming, view, response_cache):
     return await answer(request, settings, stream=streaming, on_event=view.on_event if view else None, cache=None if streaming else response_cache)
 
 
-def _ask_json(runtime, request, schema_value, settings, response_cache) -> None:
+def _ask_json(runtime, request, schema_value, settings, response_cache, conversation) -> None:
     from ..llm.oneshot import answer_json, load_schema
     from .llmrun import run_async
 
@@ -74,7 +78,8 @@ def _ask_json(runtime, request, schema_value, settings, response_cache) -> None:
     import json
 
     completion.text = json.dumps(value, ensure_ascii=False)
-    _finish(runtime, completion, streamed=False, data=value)
+    conversation.record(request.messages[-1]["content"], completion)
+    _finish(runtime, completion, streamed=False, data=value, session_id=conversation.session.id)
 
 
 def _attach(runtime, path: str) -> tuple[str, str]:
@@ -86,7 +91,7 @@ def _attach(runtime, path: str) -> tuple[str, str]:
     return policy.display(resolved), decode(read_text_file(resolved, path, runtime.cwd))
 
 
-def _finish(runtime, completion, *, streamed: bool, data=None) -> None:
+def _finish(runtime, completion, *, streamed: bool, data=None, session_id=None) -> None:
     record = protocol.record(
         "message",
         role="assistant",
@@ -95,7 +100,7 @@ def _finish(runtime, completion, *, streamed: bool, data=None) -> None:
         usage=completion.usage.to_dict(),
         cost_usd=completion.cost_usd,
         duration_ms=completion.duration_ms,
-        session_id=None,
+        session_id=session_id,
         cached=completion.cached,
     )
     if data is not None:
@@ -120,6 +125,42 @@ def _usage_line(runtime, completion) -> None:
 
     line = describe(completion.usage.to_dict(), completion.cost_usd, completion.duration_ms, completion.model, runtime.config.get("ui.language", "en"))
     runtime.diag.info(("cached · " if completion.cached else "") + line)
+
+
+class _Conversation:
+    """The session an ``ask`` belongs to: a new one, or the one it continues.
+
+    Every question and answer is saved, so ``ask -c`` can follow up on the last one.
+    """
+
+    def __init__(self, runtime, continue_last: bool, session_id: str | None, model: str) -> None:
+        from ..session.store import SessionStore
+
+        self.store = SessionStore.for_runtime(runtime)
+        if session_id:
+            self.session = self.store.load(session_id)
+        elif continue_last:
+            self.session = self.store.latest()
+            if self.session is None:
+                raise UsageError("no session to continue here", hint='start one with: opencode ask "..."')
+        else:
+            self.session = self.store.create(agent="ask", model=model)
+
+    def messages(self, system: str | None, content: str) -> list[dict]:
+        from ..agent import transcript
+
+        history = transcript.build(system or "", self.session.messages, compaction=self.session.compaction)
+        if history and history[-1]["role"] == "user" and history[-1]["content"] == transcript.CONTINUE:
+            history.pop()
+        return [*history, {"role": "user", "content": content}]
+
+    def record(self, content: str, completion) -> None:
+        self.session.add_message("user", [{"type": "text", "text": content}])
+        message = self.session.add_message("assistant", [{"type": "text", "text": completion.text}], model=completion.model)
+        message["usage"] = completion.usage.to_dict()
+        message["cost_usd"] = completion.cost_usd
+        self.session.add_usage(completion.usage.to_dict(), completion.cost_usd)
+        self.store.save(self.session)
 
 
 class _StreamView:

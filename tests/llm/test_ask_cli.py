@@ -143,3 +143,17 @@ def test_piped_error_is_refused(oc, llm_project: Path, keys):
     upstream = oc("read", "missing.py")
     result = oc("ask", "explain", input=upstream.stdout, extra_env=keys)
     assert result.code == 1 and "piped input is an error" in result.stderr
+
+
+def test_continue_follows_up_on_the_last_answer(oc, llm_project: Path, fake_llm, keys):
+    fake_llm.script(Reply.text("Paris."), Reply.text("About two million."), Reply.text("Fresh start."))
+    first = oc("ask", "What is the capital of France?", extra_env=keys).record
+    second = oc("ask", "-c", "How many people live there?", extra_env=keys).record
+    assert second["session_id"] == first["session_id"]
+    sent = fake_llm.chat_requests[1].body["messages"]
+    assert [m["role"] for m in sent] == ["user", "assistant", "user"]
+    assert sent[0]["content"] == "What is the capital of France?" and sent[1]["content"] == "Paris."
+    third = oc("ask", "--session", first["session_id"][:8], "And Lyon?", extra_env=keys).record
+    assert third["session_id"] == first["session_id"]
+    assert len(fake_llm.chat_requests[2].body["messages"]) == 5
+    assert oc("ask", "--session", "ffffffff", "x", extra_env=keys).code == 2
