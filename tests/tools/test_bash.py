@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import secrets
 import time
 from pathlib import Path
 
@@ -15,6 +14,7 @@ from opencode.paths import PathPolicy
 from opencode.tools import bash
 from opencode.tools.base import ToolContext
 from opencode.tools.runner import call_tool
+from procs import alive_with, marker, wait_gone
 
 
 @pytest.fixture
@@ -26,34 +26,6 @@ def ctx(tmp_path: Path) -> ToolContext:
 
 def call(ctx: ToolContext, **params):
     return asyncio.run(call_tool(bash.SPEC, params, ctx))
-
-
-def marker() -> str:
-    """A unique ``sleep`` argument, so a test can find exactly its own processes."""
-    return f"{30 + secrets.randbelow(10**6) / 10**7:.7f}"
-
-
-def alive_with(text: str) -> list[int]:
-    """Running (not zombie) processes whose command line contains ``text``."""
-    found = []
-    for name in os.listdir("/proc"):
-        if not name.isdigit() or int(name) == os.getpid():
-            continue
-        try:
-            cmdline = Path(f"/proc/{name}/cmdline").read_bytes().replace(b"\0", b" ").decode()
-            stat = Path(f"/proc/{name}/stat").read_text()
-        except OSError:
-            continue
-        if text in cmdline and stat[stat.rfind(")") + 2] not in "ZX":
-            found.append(int(name))
-    return found
-
-
-def wait_gone(text: str, within: float = 10.0) -> list[int]:
-    deadline = time.monotonic() + within
-    while alive_with(text) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    return alive_with(text)
 
 
 def test_merged_output_and_exit_code(ctx):

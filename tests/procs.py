@@ -1,0 +1,37 @@
+"""Finding processes by a marker in their command line, to prove none outlived a test."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import time
+from pathlib import Path
+
+
+def marker() -> str:
+    """A unique ``sleep`` argument, so a test can find exactly its own processes."""
+    return f"{30 + secrets.randbelow(10**6) / 10**7:.7f}"
+
+
+def alive_with(text: str) -> list[int]:
+    """Running (not zombie) processes whose command line contains ``text``."""
+    found = []
+    for name in os.listdir("/proc"):
+        if not name.isdigit() or int(name) == os.getpid():
+            continue
+        try:
+            cmdline = Path(f"/proc/{name}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+            stat = Path(f"/proc/{name}/stat").read_text()
+        except OSError:
+            continue
+        if text in cmdline and stat[stat.rfind(")") + 2] not in "ZX":
+            found.append(int(name))
+    return found
+
+
+def wait_gone(text: str, within: float = 10.0) -> list[int]:
+    """The processes still alive after waiting up to ``within`` seconds for them to go."""
+    deadline = time.monotonic() + within
+    while alive_with(text) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return alive_with(text)
