@@ -47,7 +47,8 @@ def budget(window: int, max_tokens: int | None) -> int:
 
 def summary_messages(system_prompt: str, wire: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The request for a summary: the conversation as sent, then the instruction."""
-    history = [m for m in wire[1:]]
+    # The conversation without its system prompt (there is none when the prompt is empty).
+    history = list(wire[1:] if wire and wire[0].get("role") == "system" else wire)
     while history and history[-1].get("role") == "assistant" and history[-1].get("tool_calls"):
         history.pop()
     return [{"role": "system", "content": system_prompt}, *history, {"role": "user", "content": SUMMARY_REQUEST}]

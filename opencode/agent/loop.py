@@ -90,6 +90,7 @@ class AgentLoop:
         self.final_text = ""
         self.warnings: list[str] = []
         self._primary = agent
+        self._schemas: tuple[Any, list[dict[str, Any]]] = (None, [])
         ctx.session_id = session.id
         ctx.agent = agent.name
         if ctx.read_files is None:
@@ -103,11 +104,14 @@ class AgentLoop:
     # -- the run -----------------------------------------------------------
 
     async def run(self, prompt: str) -> AsyncIterator[dict[str, Any]]:
+        """The records of one run: ``session`` first, ``done`` last, whatever happens
+        in between (an unexpected exception too, since scripts rely on that)."""
+        self.session.add_message("user", [{"type": "text", "text": prompt}], agent=self.agent.name)
+        # After the prompt is in: a new session's title comes from it.
         yield protocol.record("session", session_id=self.session.id, agent=self.agent.name, model=self.model.name, title=self.session.title)
-        message = self.session.add_message("user", [{"type": "text", "text": prompt}], agent=self.agent.name)
-        self.store.save(self.session)
         reason = "completed"
         try:
+            self.store.save(self.session)
             while True:
                 self._check_budget_before_turn()
                 self.turns += 1
@@ -125,10 +129,21 @@ class AgentLoop:
             reason = "error"
             self.exit_code = error.exit_code
             yield protocol.error_record(error.to_dict())
+        except Exception as exc:  # noqa: BLE001 - the contract: a run always ends with done
+            reason = "error"
+            self.exit_code = 1
+            yield protocol.error_record({"code": "internal", "message": f"{type(exc).__name__}: {exc}"})
         finally:
-            self.store.save(self.session)
-        del message
+            self._last_save()
         yield self.done_record(reason)
+
+    def _last_save(self) -> None:
+        """Save at the end of a run; a failure here (the disk, the folder) must not
+        replace the run's own outcome, so it becomes a warning in ``done``."""
+        try:
+            self.store.save(self.session)
+        except OSError as exc:
+            self.warnings.append(f"the session could not be saved: {exc}")
 
     def done_record(self, reason: str) -> dict[str, Any]:
         return protocol.record(
@@ -147,10 +162,7 @@ class AgentLoop:
     def stop_records(self, reason: str, error: OpencodeError) -> list[dict[str, Any]]:
         """The last records of a run stopped from outside (a timeout, Ctrl-C)."""
         self.exit_code = error.exit_code
-        try:
-            self.store.save(self.session)
-        except OSError:
-            pass
+        self._last_save()
         return [protocol.error_record(error.to_dict()), self.done_record(reason)]
 
     def _check_budget_before_turn(self) -> None:
@@ -165,13 +177,7 @@ class AgentLoop:
     async def _turn(self) -> AsyncIterator[dict[str, Any]]:
         self._turn_done = False
         wire = await self._fitting_messages()
-        tools = [self.registry.get(name) for name in self._tool_names()]
-        request = Request(
-            self.model,
-            wire,
-            tools=[spec.function_schema() for spec in tools] or None,
-            temperature=getattr(self.agent, "temperature", None),
-        )
+        request = Request(self.model, wire, tools=self._tool_schemas() or None, temperature=getattr(self.agent, "temperature", None))
         message = self.session.add_message("assistant", [], agent=self.agent.name, model=self.model.name)
         completion = None
         async for kind, value in client.stream(request, self.settings):
@@ -185,7 +191,10 @@ class AgentLoop:
         if completion.text:
             self.session.add_part(message, {"type": "text", "text": completion.text})
         self._account(message, completion)
-        self.store.save(self.session)
+        if message["parts"] or not completion.tool_calls:
+            # A reply of tool calls alone has no finished part yet: the save after its
+            # first tool result writes it, usage included (one whole-session save fewer a turn).
+            self.store.save(self.session)
         if not completion.tool_calls:
             self._turn_done = True
             self.final_text = completion.text
@@ -222,6 +231,13 @@ class AgentLoop:
         message["cost_usd"] = completion.cost_usd
         self.session.add_usage(completion.usage.to_dict(), completion.cost_usd)
 
+    def _tool_schemas(self) -> list[dict[str, Any]]:
+        """The function schemas offered to the current agent, built once per agent."""
+        key = (self.agent.name, tuple(self.registry.names()))
+        if self._schemas[0] != key:
+            self._schemas = (key, [self.registry.get(name).function_schema() for name in self._tool_names()])
+        return self._schemas[1]
+
     def _tool_names(self) -> list[str]:
         names = []
         for name in self.registry.names():
@@ -254,13 +270,15 @@ class AgentLoop:
             if self._concurrent(prepared[index]):
                 while index + len(group) < len(prepared) and self._concurrent(prepared[index + len(group)]):
                     group.append(prepared[index + len(group)])
-            if not snapshot_taken and any(self._is_write(call.name) for call, _, _ in group):
+            if not snapshot_taken and any(self._is_write(call.name, params) for call, params, _ in group):
                 snapshot_taken = await self._snapshot(message)
             parts = [self.session.add_part(message, {"type": "tool", "call_id": c.id, "tool": c.name, "input": p, "status": "running"}) for c, p, _ in group]
             results = await asyncio.gather(*(self._execute(c, p, problem) for c, p, problem in group))
+            # The group finished together: one save keeps every result of it.
             for part, (status, output, metadata, error) in zip(parts, results):
                 self.session.update_part(part, status=status, output=output, metadata=metadata, error=error)
-                self.store.save(self.session)
+            self.store.save(self.session)
+            for part, (status, output, metadata, error) in zip(parts, results):
                 record = protocol.tool_result(part["tool"], part["input"], output, metadata=metadata, call_id=part["call_id"])
                 record["status"] = status
                 if error:
@@ -275,7 +293,11 @@ class AgentLoop:
         spec = self.registry.get(call.name)
         return spec.permission == "read" and call.name not in ("task", "question", "plan", "batch")
 
-    def _is_write(self, name: str) -> bool:
+    def _is_write(self, name: str, params: dict[str, Any] | None = None) -> bool:
+        """Whether a call may change files (so the turn needs an undo point first); a
+        ``batch`` does when one of its calls does."""
+        if name == "batch" and isinstance(params, dict) and isinstance(params.get("tool_calls"), list):
+            return any(isinstance(c, dict) and self._is_write(str(c.get("tool")), c.get("parameters")) for c in params["tool_calls"])
         try:
             spec = self.registry.get(name)
         except OpencodeError:
@@ -302,6 +324,8 @@ class AgentLoop:
             return "error", f"Error: {problem}", {}, problem
         try:
             spec = self.registry.get(call.name)
+        except PermissionDenied as error:
+            return self._denied_by_tool(call.name, params, error)
         except OpencodeError as error:
             return "error", f"Error: {error.message}", {}, error.message
         decision = await self.permissions.decide(spec, params)
@@ -309,12 +333,21 @@ class AgentLoop:
             return "denied", f"Permission denied: {decision.reason}", {}, decision.reason
         try:
             result = await call_tool(spec, params, self.ctx)
+        except PermissionDenied as error:
+            return self._denied_by_tool(call.name, params, error)
         except OpencodeError as error:
             text = error.message + (f" ({error.hint})" if error.hint else "")
             return "error", f"Error: {text}", {"code": error.code}, text
         except Exception as exc:  # noqa: BLE001 - a tool bug is reported to the model, not a crash
             return "error", f"Error: {type(exc).__name__}: {exc}", {}, str(exc)
         return "completed", result.output, result.metadata, None
+
+    def _denied_by_tool(self, name: str, params: dict[str, Any], error: PermissionDenied) -> tuple[str, str, dict[str, Any], str]:
+        """A refusal from below the permission engine (a path outside the project, a
+        disabled tool) is a denial like any other: the model reads it, ``done`` lists it."""
+        text = error.message + (f" ({error.hint})" if error.hint else "")
+        self.permissions.deny(name, params, text)
+        return "denied", f"Permission denied: {text}", {"code": error.code}, text
 
     async def _check_doom_loop(self, prepared: list[tuple[Any, dict[str, Any], str | None]]) -> None:
         for call, params, _ in prepared:
@@ -389,7 +422,10 @@ class AgentLoop:
         ctx.extras.update({k: v for k, v in self.ctx.extras.items() if k in ("ask_user", "answers")})
         from .permissions import Permissions
 
-        permissions = Permissions(self.permissions.config, agent, yes=self.permissions.yes, grants=self.permissions.grants, asker=self.asker)
+        permissions = Permissions(
+            self.permissions.config, agent, yes=self.permissions.yes, asker=self.asker, paths=self.permissions.paths,
+            grants=[*self.permissions.grants, *self.permissions.session_grants],
+        )
         loop = AgentLoop(
             agent=agent, agents=self.agents, model=self.model, settings=self.settings, registry=self.registry, ctx=ctx,
             session=child, store=self.store, permissions=permissions, system_prompt=self.system_prompt,

@@ -5,23 +5,34 @@ order:
 
 1. A read-only agent (``plan``, ``explore``) never runs a ``write``-kind tool, whatever
    the config, the flags or the model say. Tools an agent does not have are refused.
-2. ``bash`` commands are matched against ``[permissions] bash_allow`` patterns
-   (``"git *"``): a command runs unasked only when every part of it (split at ``;``,
-   ``&&``, ``||``, ``|``) matches, and never when it substitutes commands. A read-only
-   agent also gets a short list of inspection commands, but never with a redirection.
-3. The action for the tool: the agent's override, else ``[permissions] TOOL`` (a word,
-   or for bash a table of pattern → action, the longest matching pattern winning),
-   else the default: ``ask`` for bash, ``allow`` for everything else.
-4. ``ask`` becomes ``allow`` when ``--yes`` was given, a ``--allow TOOL[:PATTERN]`` grant
+2. A path outside the project, with ``external_directory = "ask"``, is an ask (see 5);
+   approved, its folder is allowed for the rest of the run. (``deny`` and ``allow`` are
+   applied by the path policy the tools use.)
+3. ``bash`` commands: a ``deny`` pattern of the bash table that matches any part of the
+   command, including the inside of ``$(...)`` and backticks, denies it. Otherwise the
+   command runs unasked when every part of it (split at ``;``, ``&``, ``&&``, ``||``,
+   ``|``, newlines) matches a ``[permissions] bash_allow`` pattern (``"git *"``, which
+   also matches a bare ``git``) and nothing is substituted (``$(...)``, backticks,
+   ``<(...)``). A read-only agent also gets a short list of inspection commands, but it
+   never runs a redirection (``cat a > b``) or a writing option unasked, and never
+   anything else unasked either, whatever a table says.
+4. The action for the tool: the agent's override, else ``[permissions] TOOL`` (a word),
+   else the default: ``ask`` for bash, ``allow`` for everything else. For bash the
+   config's table and the agent's are merged key by key (a word is the pattern ``*``),
+   and for each part of the command the longest matching pattern wins; the strictest
+   part decides.
+5. ``ask`` becomes ``allow`` when ``--yes`` was given, a ``--allow TOOL[:PATTERN]`` grant
    matches, or the user chose "always" earlier in the run; otherwise a person is asked
    when there is a terminal, and it is a denial when there is not.
 
-A denial is not an exception: the loop hands it to the model as a tool error.
+A denial is not an exception: the loop hands it to the model as a tool error, and
+every denial is kept in ``denials`` for the run's ``done`` record.
 """
 
 from __future__ import annotations
 
 import fnmatch
+import posixpath
 import re
 
 TYPE_CHECKING = False
@@ -37,9 +48,18 @@ READ_ONLY_COMMANDS = (
     "echo *", "which *", "file *", "stat *",
 )
 
-_SPLIT = re.compile(r"\s*(?:&&|\|\||;|\||\n)\s*")
+ACTION_RANK = {"allow": 0, "ask": 1, "deny": 2}
+
+# ``&`` alone sends a command to the background and starts the next one; in ``2>&1`` and
+# ``&>file`` it is part of a redirection.
+_SPLIT = re.compile(r"\s*(?:&&|\|\||\|&|;|\||\n|\r|(?<![<>&])&(?![&>]))\s*")
 _SUBSTITUTION = re.compile(r"\$\(|`|<\(|>\(")
-_WRITES = re.compile(r">|\s-delete\b|\s-exec\b|\s-fprint|\s--output\b|\s-o\s")
+# Where a substituted or grouped command starts or ends, for finding denied commands.
+_NESTING = re.compile(r"\$\(|<\(|>\(|[()`{}]")
+# Redirections and options that make an inspection command write or run something.
+_WRITES = re.compile(
+    r">|\s-(?:delete|exec|execdir|ok|okdir|fprint|fprint0|fprintf|fls)\b|\s--output|\s-o(?:\s|$)|\s--pre(?:\b|=)"
+)
 
 
 class Decision:
@@ -56,12 +76,31 @@ def command_parts(command: str) -> list[str]:
     return [part.strip() for part in _SPLIT.split(command.strip()) if part.strip()]
 
 
+def nested_commands(command: str) -> list[str]:
+    """Every command inside ``command``: its parts, and the pieces of each part between
+    ``$(``, backticks, parentheses and braces, so a deny rule sees ``rm`` in ``echo $(rm x)``."""
+    found: list[str] = []
+    for part in command_parts(command):
+        found.append(part)
+        pieces = [piece.strip() for piece in _NESTING.split(part)]
+        found += [piece for piece in pieces if piece and piece != part]
+    return found
+
+
+def pattern_matches(text: str, pattern: str) -> bool:
+    """``fnmatch`` with one convenience: ``"git *"`` also matches a bare ``git``."""
+    if fnmatch.fnmatchcase(text, pattern):
+        return True
+    return pattern.endswith(" *") and fnmatch.fnmatchcase(text, pattern[:-2])
+
+
 def matches_any(command: str, patterns: list[str] | tuple[str, ...]) -> bool:
-    """True when every part of ``command`` matches one of ``patterns``."""
+    """True when every part of ``command`` matches one of ``patterns`` (never with a
+    command substitution, whose inner command no pattern can vouch for)."""
     if _SUBSTITUTION.search(command):
         return False
     parts = command_parts(command)
-    return bool(parts) and all(any(fnmatch.fnmatchcase(part, p) for p in patterns) for part in parts)
+    return bool(parts) and all(any(pattern_matches(part, p) for p in patterns) for part in parts)
 
 
 def always_pattern(tool: str, params: dict[str, Any]) -> str:
@@ -70,6 +109,41 @@ def always_pattern(tool: str, params: dict[str, Any]) -> str:
         first = str(params.get("command", "")).split()
         return f"bash:{first[0]} *" if first else "bash"
     return tool
+
+
+def bash_table(value: Any) -> dict[str, str]:
+    """A bash permission setting as a table of pattern → action (a word means ``*``)."""
+    if isinstance(value, dict):
+        return {str(k): v for k, v in value.items() if v in ACTION_RANK}
+    if isinstance(value, str) and value in ACTION_RANK:
+        return {"*": value}
+    return {}
+
+
+def table_action(command: str, table: dict[str, str]) -> str:
+    """The action a pattern table gives ``command``: per part the longest matching
+    pattern, the strictest part deciding; ``ask`` for a part no pattern matches and for
+    a command substitution. (Denials are found first, by ``denied_by``.)"""
+    if not table or _SUBSTITUTION.search(command):
+        return "ask"
+    worst = "allow"
+    for part in command_parts(command) or [command]:
+        matched = [pattern for pattern in table if pattern_matches(part, pattern)]
+        action = table[max(matched, key=len)] if matched else "ask"
+        worst = max(worst, action, key=ACTION_RANK.__getitem__)
+    return worst
+
+
+def denied_by(command: str, table: dict[str, str]) -> str | None:
+    """The ``deny`` pattern matching any command inside ``command``, if one does."""
+    patterns = [pattern for pattern, action in table.items() if action == "deny"]
+    if not patterns:
+        return None
+    for inner in nested_commands(command) or [command]:
+        for pattern in patterns:
+            if pattern_matches(inner, pattern):
+                return pattern
+    return None
 
 
 class Permissions:
@@ -81,14 +155,17 @@ class Permissions:
         yes: bool = False,
         grants: list[str] | tuple[str, ...] = (),
         asker: Callable[[str, dict[str, Any], str], Awaitable[str]] | None = None,
+        paths: Any = None,
     ) -> None:
         """``config`` is the ``[permissions]`` table; ``await asker(tool, params, pattern)``
-        answers "once", "always" or "deny" (None: nobody to ask)."""
+        answers "once", "always" or "deny" (None: nobody to ask). ``paths`` is the
+        run's ``PathPolicy``, which an approved external folder is added to."""
         self.config = config or {}
         self.agent = agent
         self.yes = yes
         self.grants = list(grants)
         self.asker = asker
+        self.paths = paths
         self.session_grants: list[str] = []
         self.denials: list[dict[str, Any]] = []
 
@@ -99,8 +176,12 @@ class Permissions:
     async def decide(self, spec: ToolSpec, params: dict[str, Any]) -> Decision:
         decision = await self._decide(spec, params)
         if not decision.allowed:
-            self.denials.append({"tool": spec.name, "input": params, "reason": decision.reason})
+            self.deny(spec.name, params, decision.reason)
         return decision
+
+    def deny(self, tool: str, params: dict[str, Any], reason: str) -> None:
+        """Record a denial for the ``done`` record (also those found by a tool itself)."""
+        self.denials.append({"tool": tool, "input": params, "reason": reason})
 
     async def _decide(self, spec: ToolSpec, params: dict[str, Any]) -> Decision:
         agent = self.agent
@@ -108,6 +189,9 @@ class Permissions:
             return Decision(False, f"the {agent.name} agent is read-only: {spec.name} is not allowed")
         if agent is not None and not agent.allows_tool(spec.name, spec.permission):
             return Decision(False, f"the {agent.name} agent has no {spec.name} tool")
+        outside = await self._external(spec, params)
+        if outside is not None:
+            return outside
         action = self._action(spec, params)
         if action == "allow":
             return Decision(True)
@@ -117,34 +201,59 @@ class Permissions:
 
     def _action(self, spec: ToolSpec, params: dict[str, Any]) -> str:
         override = (getattr(self.agent, "permissions", None) or {}).get(spec.name)
-        configured = override if override is not None else self.config.get(spec.name)
         if spec.name == "bash":
-            return self._bash_action(str(params.get("command", "")), configured)
-        return configured if isinstance(configured, str) else "allow"
+            table = {**bash_table(self.config.get("bash")), **bash_table(override)}
+            return self._bash_action(str(params.get("command", "")), table)
+        configured = override if override is not None else self.config.get(spec.name)
+        return configured if configured in ACTION_RANK else "allow"
 
-    def _bash_action(self, command: str, configured: Any) -> str:
-        table = configured if isinstance(configured, dict) else {"*": configured} if isinstance(configured, str) else {}
-        matched = [(pattern, action) for pattern, action in table.items() if matches_any(command, [pattern])]
-        if any(action == "deny" for _, action in matched):
+    def _bash_action(self, command: str, table: dict[str, str]) -> str:
+        if denied_by(command, table) is not None:
             return "deny"
+        if self.read_only:
+            return self._read_only_bash_action(command)
         if matches_any(command, list(self.config.get("bash_allow", []))):
             return "allow"
-        if self.read_only:
-            safe = matches_any(command, READ_ONLY_COMMANDS) and not _WRITES.search(command)
-            return "allow" if safe else "ask"
-        if matched:
-            return max(matched, key=lambda item: len(item[0]))[1]
-        return "ask"
+        return table_action(command, table) if table else "ask"
+
+    def _read_only_bash_action(self, command: str) -> str:
+        """Allow-listed inspection without redirections runs; anything else is an ask."""
+        if _WRITES.search(command):
+            return "ask"
+        allowed = [*self.config.get("bash_allow", []), *READ_ONLY_COMMANDS]
+        return "allow" if matches_any(command, allowed) else "ask"
+
+    async def _external(self, spec: ToolSpec, params: dict[str, Any]) -> Decision | None:
+        """With ``external_directory = "ask"``, a path outside the project is an ask;
+        approved, its folder is allowed for the rest of the run. None: nothing to ask."""
+        paths = self.paths
+        raw = params.get("path") if spec.name != "bash" else params.get("workdir")
+        if paths is None or not isinstance(raw, str) or self.config.get("external_directory") != "ask":
+            return None
+        try:
+            target = paths.absolute(raw)
+        except (OSError, RuntimeError, ValueError):
+            return None
+        if paths.inside(target):
+            return None
+        folder = target if target.is_dir() else target.parent
+        decision = await self._ask_for("external_directory", {"path": str(target)}, f"external_directory:{folder}/*")
+        if not decision.allowed:
+            return decision
+        paths.allowed.append(folder)
+        return None
 
     async def _ask(self, spec: ToolSpec, params: dict[str, Any]) -> Decision:
-        pattern = always_pattern(spec.name, params)
+        return await self._ask_for(spec.name, params, always_pattern(spec.name, params))
+
+    async def _ask_for(self, tool: str, params: dict[str, Any], pattern: str) -> Decision:
         if self.yes:
             return Decision(True, "--yes")
-        if any(_granted(grant, spec.name, params) for grant in self.grants + self.session_grants):
+        if any(_granted(grant, tool, params) for grant in self.grants + self.session_grants):
             return Decision(True, "granted")
         if self.asker is None:
-            return Decision(False, f"{spec.name} needs approval and nobody can be asked here (run with --yes or --allow '{pattern}')")
-        answer = await self.asker(spec.name, params, pattern)
+            return Decision(False, f"{tool} needs approval and nobody can be asked here (run with --yes or --allow '{pattern}')")
+        answer = await self.asker(tool, params, pattern)
         if answer == "always":
             self.session_grants.append(pattern)
             return Decision(True, "always", asked=True)
@@ -154,7 +263,7 @@ class Permissions:
 
 
 def _granted(grant: str, tool: str, params: dict[str, Any]) -> bool:
-    """Whether ``--allow TOOL[:PATTERN]`` covers this call."""
+    """Whether ``--allow TOOL[:PATTERN]`` (or an "always" answer) covers this call."""
     name, _, pattern = grant.partition(":")
     if name != tool:
         return False
@@ -162,5 +271,8 @@ def _granted(grant: str, tool: str, params: dict[str, Any]) -> bool:
         return True
     if tool == "bash":
         return matches_any(str(params.get("command", "")), [pattern])
-    subject = str(params.get("path") or params.get("url") or params.get("pattern") or "")
+    if params.get("path"):
+        # "src/../secret" is not under "src/*"
+        return fnmatch.fnmatchcase(posixpath.normpath(str(params["path"])), pattern)
+    subject = str(params.get("url") or params.get("pattern") or "")
     return fnmatch.fnmatchcase(subject, pattern)

@@ -51,15 +51,21 @@ def run_agent(runtime, prompt: str, options: RunOptions) -> int:
     try:
         loop, content = _build(runtime, prompt, options)
     except OpencodeError as error:
-        view.show(protocol.error_record(error.to_dict()))
-        view.show(protocol.record("done", reason="error", session_id=None, usage={}, cost_usd=None, duration_ms=0, turns=0, denials=[], text=""))
-        return error.exit_code
+        return _ended_before_start(view, error, "error")
+    except KeyboardInterrupt:  # e.g. while waiting for a slow command upstream of the pipe
+        return _ended_before_start(view, Interrupted("interrupted"), "interrupted")
     try:
         asyncio.run(_drive(loop, content, options.timeout, view))
     except KeyboardInterrupt:
         for record in loop.stop_records("interrupted", Interrupted("interrupted")):
             view.show(record)
     return loop.exit_code
+
+
+def _ended_before_start(view, error: OpencodeError, reason: str) -> int:
+    view.show(protocol.error_record(error.to_dict()))
+    view.show(protocol.record("done", reason=reason, session_id=None, usage={}, cost_usd=None, duration_ms=0, turns=0, denials=[], warnings=[], text=""))
+    return error.exit_code
 
 
 def _build(runtime, prompt: str, options: RunOptions):
@@ -100,8 +106,8 @@ def make_loop(runtime, options: RunOptions, *, agents=None, picked: str | None =
         session = store.create(agent=agent.name, model=model.name)
     interactive = _interactive(runtime)
     asker = _terminal_asker(runtime) if interactive else None
-    permissions = Permissions(runtime.config.get("permissions", {}), agent, yes=options.yes, grants=options.allow, asker=asker)
     ctx = runtime.tool_context(read_files={})
+    permissions = Permissions(runtime.config.get("permissions", {}), agent, yes=options.yes, grants=options.allow, asker=asker, paths=ctx.paths)
     if options.answers is not None:
         ctx.extras["answers"] = _answers(options.answers)
     elif interactive:
@@ -229,7 +235,7 @@ class _View:
         if kind == "tool_call":
             from ..protocol import describe_input
 
-            runtime.diag.info(f"→ {record['tool']} {describe_input(record['input'])}".rstrip())
+            self._progress(f"→ {record['tool']} {describe_input(record['input'])}".rstrip())
         elif kind == "tool_result" and record.get("status") in ("error", "denied"):
             runtime.diag.warning(f"{record['tool']}: {record.get('error')}")
         elif kind == "message":
@@ -245,6 +251,18 @@ class _View:
             runtime.diag.error(record["error"]["message"], record["error"].get("hint"))
         elif kind == "done":
             self._summary(record)
+
+    def _progress(self, line: str) -> None:
+        """A progress line on stderr: what the agent is doing, for the person or the CI
+        log watching (not a warning, so not behind ``-v``; ``-q`` silences it)."""
+        runtime = self.runtime
+        if runtime.quiet:
+            return
+        try:
+            runtime.stderr.write(line + "\n")
+            runtime.stderr.flush()
+        except (BrokenPipeError, ValueError):
+            pass
 
     def _summary(self, record: dict) -> None:
         runtime = self.runtime
