@@ -114,7 +114,7 @@ def always_pattern(tool: str, params: dict[str, Any]) -> str:
 def bash_table(value: Any) -> dict[str, str]:
     """A bash permission setting as a table of pattern → action (a word means ``*``)."""
     if isinstance(value, dict):
-        return {str(k): v for k, v in value.items() if v in ACTION_RANK}
+        return {str(k): v for k, v in value.items() if isinstance(v, str) and v in ACTION_RANK}
     if isinstance(value, str) and value in ACTION_RANK:
         return {"*": value}
     return {}
@@ -205,7 +205,7 @@ class Permissions:
             table = {**bash_table(self.config.get("bash")), **bash_table(override)}
             return self._bash_action(str(params.get("command", "")), table)
         configured = override if override is not None else self.config.get(spec.name)
-        return configured if configured in ACTION_RANK else "allow"
+        return configured if isinstance(configured, str) and configured in ACTION_RANK else "allow"
 
     def _bash_action(self, command: str, table: dict[str, str]) -> str:
         if denied_by(command, table) is not None:

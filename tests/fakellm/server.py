@@ -270,6 +270,9 @@ class _Server(ThreadingHTTPServer):
         super().__init__(addr, handler)
 
     def process_request(self, request: Any, client_address: Any) -> None:
+        # Small streamed writes must leave at once, as a real server's do: without this,
+        # Nagle's algorithm and delayed ACKs hold each reply back by tens of ms.
+        request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         t = threading.Thread(target=self._run, args=(request, client_address), daemon=True, name="fakellm-conn")
         with self._track:
             self._conns.add(request)
