@@ -47,6 +47,10 @@ def run_agent(runtime, prompt: str, options: RunOptions) -> int:
     A failure before the loop starts (no key, an unknown agent) still ends with an
     ``error`` and a ``done`` record, like every run.
     """
+    if runtime.format is None and runtime.mode == "jsonl":
+        # Headless runs in a pipe print only the answer unless --json asks for the
+        # event stream: `opencode run "write a haiku" > haiku.txt` just works.
+        runtime.format = "text"
     view = _View(runtime)
     try:
         loop, content = _build(runtime, prompt, options)

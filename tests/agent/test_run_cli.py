@@ -227,3 +227,12 @@ def test_undo_restores_files(oc, llm_project: Path, fake_llm, keys):
     assert undo.code == 0, undo.stderr
     assert (llm_project / "keep.txt").read_text() == "original\n"
     assert not (llm_project / "new.txt").exists()
+
+
+def test_in_a_pipe_without_json_stdout_is_the_answer(oc, llm_project: Path, fake_llm, keys):
+    fake_llm.script(Reply.text("An old silent pond"))
+    result = oc("run", "write a haiku", extra_env=keys)
+    assert result.code == 0, result.stderr
+    assert result.stdout == "An old silent pond\n"
+    assert oc("write", "haiku.txt", input=result.stdout).code == 0
+    assert (llm_project / "haiku.txt").read_text() == "An old silent pond\n"
