@@ -79,3 +79,11 @@ def isolated_env(base: Path) -> dict[str, str]:
         NO_COLOR="1",
     )
     return env
+
+
+def tool_context(root: Path, **fields):
+    """A ToolContext for a project at ``root`` (data dir beside it), as the CLI builds one."""
+    from opencode.paths import PathPolicy
+    from opencode.tools.base import ToolContext
+
+    return ToolContext(PathPolicy(root=root, cwd=root), data_dir=root.parent / "data", **fields)

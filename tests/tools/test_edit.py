@@ -8,21 +8,15 @@ from pathlib import Path
 import pytest
 
 from opencode.errors import FileMissing, InvalidParams, PermissionDenied, ToolError
-from opencode.paths import PathPolicy
 from opencode.tools import builtin_spec
 from opencode.tools.base import ToolContext
 from opencode.tools.runner import call_tool_blocking
 
-
-@pytest.fixture
-def root(tmp_path: Path) -> Path:
-    project = tmp_path / "proj"
-    project.mkdir()
-    return project
+from helpers import tool_context
 
 
 def context(root: Path, read_files: dict[str, float] | None = None) -> ToolContext:
-    return ToolContext(PathPolicy(root=root, cwd=root), data_dir=root.parent / "data", read_files=read_files)
+    return tool_context(root, read_files=read_files)
 
 
 def call(root: Path, tool: str, ctx: ToolContext | None = None, **params):
