@@ -18,20 +18,6 @@ if TYPE_CHECKING:
 
 VERSION = 1
 
-RECORD_TYPES = frozenset(
-    {
-        "tool_result",
-        "message",
-        "text_delta",
-        "tool_call",
-        "step_start",
-        "step_finish",
-        "error",
-        "done",
-        "session",
-    }
-)
-
 
 def record(type_: str, **fields: Any) -> dict[str, Any]:
     """A protocol record: ``{"v": 1, "type": ..., **fields}``."""

@@ -165,8 +165,7 @@ class Runtime:
     def registry(self):
         from ..tools import Registry
 
-        tools = self.config.get("tools", {})
-        return Registry(disabled=[name for name, on in tools.items() if on is False])
+        return Registry.from_config(self.config)
 
     def tool_context(self, **overrides: Any):
         from ..tools.base import ToolContext

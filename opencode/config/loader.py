@@ -59,9 +59,6 @@ class Config:
         found = {o for k, o in self.origins.items() if k.startswith(prefix)}
         return ", ".join(sorted(found)) if found else None
 
-    def tool_enabled(self, name: str) -> bool:
-        return self.get(f"tools.{name}", True) is not False
-
 
 def load_config(
     cwd: Path,

@@ -20,7 +20,7 @@ from .types import Completion, Request, ToolCall, Usage
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, AsyncIterator, Callable
+    from typing import Any, AsyncIterator
 
 _litellm = None
 
@@ -350,7 +350,3 @@ def _message(exc: BaseException) -> str:
         text = stripped
     return text[:1000]
 
-
-def on_loop(coroutine_factory: Callable[[], Any]) -> Any:
-    """Run an llm coroutine from synchronous code (the CLI)."""
-    return asyncio.run(coroutine_factory())

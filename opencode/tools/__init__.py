@@ -71,6 +71,12 @@ class Registry:
         self.disabled = set(disabled)
         self.extra: dict[str, ToolSpec] = {}
 
+    @classmethod
+    def from_config(cls, config) -> Registry:
+        """The tools a config allows: ``[tools] NAME = false`` disables one."""
+        tools = config.get("tools", {}) if config is not None else {}
+        return cls(disabled=[name for name, on in tools.items() if on is False])
+
     def register(self, spec: ToolSpec) -> None:
         self.extra[spec.name] = spec
 

@@ -64,8 +64,7 @@ def _standalone(ctx: ToolContext):
     from . import Registry
     from .runner import call_tool
 
-    disabled = [name for name, on in (ctx.config.get("tools", {}) if ctx.config else {}).items() if on is False]
-    registry = Registry(disabled=disabled)
+    registry = Registry.from_config(ctx.config)
 
     async def execute(name: str, parameters: dict[str, Any]) -> dict[str, Any]:
         try:
