@@ -3,7 +3,7 @@
 Each turn the scripted model asks for one cheap tool call (``read`` of a small file,
 or ``glob``, with a different input every turn so the doom-loop guard stays quiet);
 then it answers with text. The server answers at once. The loop runs in this process,
-built exactly as ``opencode run`` builds it (``make_loop``), session saves and all.
+built exactly as ``opencode run`` builds it (``AgentTask``), session saves and all.
 
 The server's own share is measured by sending the very same request bodies straight
 to it with httpx (a stream read to the end, like the loop does) and timing those.
@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gc
-import io
 import itertools
 import json
 import os
@@ -67,29 +66,27 @@ def make_project(root: Path, url: str, turns: int, lines: int = 20) -> dict[str,
     env = {k: v for k, v in os.environ.items() if k in keep}
     env.update(
         HOME=str(root / ".home"), OPENAI_API_KEY="sk-bench", OPENCODE_DATA_DIR=str(root / ".data"),
-        OPENCODE_CONFIG=str(root / ".home" / "none.toml"), LITELLM_LOCAL_MODEL_COST_MAP="True",
+        OPENCODE_CONFIG=str(root / ".home" / "none.toml"),
     )
     return env
 
 
-def make_loop(project: Path, env: dict[str, str]):
-    """The loop ``opencode run --yes --json`` would run, output to a string."""
-    from opencode.cli.agentrun import RunOptions
-    from opencode.cli.agentrun import make_loop as build
-    from opencode.cli.runtime import Runtime
+def make_task(project: Path, env: dict[str, str]):
+    """The task ``opencode run --yes`` would run, through the application layer."""
+    from opencode.app.run import AgentTask, TaskOptions
+    from opencode.app.workspace import Workspace
 
-    runtime = Runtime(env=env, cwd=project, stdin=None, stdout=io.StringIO(), stderr=io.StringIO(), format="json")
-    return build(runtime, RunOptions(yes=True))
+    return AgentTask(Workspace(project, env), "Read every file, one tool call per turn.", TaskOptions(yes=True))
 
 
-async def drive(loop, on_step=None) -> list[tuple[int, float]]:
-    """Run the loop; returns (step, perf_counter time) at each step_finish."""
+async def drive(task, on_step=None) -> list[tuple[int, float]]:
+    """Run the task; returns (step, perf_counter time) at each step_finish."""
     marks = []
-    async for record in loop.run("Read every file, one tool call per turn."):
+    async for record in task.records():
         if record["type"] == "step_finish":
             marks.append((record["step"], time.perf_counter()))
             if on_step is not None:
-                on_step(record["step"], loop)
+                on_step(record["step"], task.loop)
         elif record["type"] == "done":
             assert record["reason"] == "completed", record
     return marks
@@ -99,16 +96,16 @@ def timed_run(server: FakeLLM, project: Path, env: dict[str, str], turns: int, p
     """(seconds of each tool-call turn, the request bodies the loop sent for them)."""
     server.clear()
     server.script(*script(turns))
-    loop = make_loop(project, env)
+    task = make_task(project, env)
     start = time.perf_counter()
     if profile:
         import cProfile
 
         profiler = cProfile.Profile()
-        marks = profiler.runcall(asyncio.run, drive(loop))
+        marks = profiler.runcall(asyncio.run, drive(task))
         profiler.dump_stats(profile)
     else:
-        marks = asyncio.run(drive(loop))
+        marks = asyncio.run(drive(task))
     ends = [start] + [at for _, at in marks[:turns]]
     return [b - a for a, b in itertools.pairwise(ends)], [r.raw for r in server.chat_requests[:turns]]
 
@@ -152,7 +149,7 @@ def memory_run(server: FakeLLM, project: Path, env: dict[str, str], turns: int) 
     replies = script(turns)
     server.clear()
     server.script(*replies)
-    loop = make_loop(project, env)
+    task = make_task(project, env)
     rows: list[list[str]] = []
     baseline: list[float] = []
 
@@ -171,7 +168,7 @@ def memory_run(server: FakeLLM, project: Path, env: dict[str, str], turns: int) 
 
     tracemalloc.start()
     try:
-        asyncio.run(drive(loop, sample))
+        asyncio.run(drive(task, sample))
     finally:
         tracemalloc.stop()
     return rows
@@ -199,6 +196,10 @@ def timing_rows(loops: list[list[float]], servers: list[list[float]], turns: int
 
 
 def main() -> None:
+    from opencode.llm.environment import LITELLM_ENVIRONMENT
+
+    for name, value in LITELLM_ENVIRONMENT.items():  # as the opencode command sets them
+        os.environ.setdefault(name, value)
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--turns", type=int, default=50)
     parser.add_argument("--runs", type=int, default=3, help="timed runs (the median is shown)")

@@ -21,7 +21,7 @@ from opencode.errors import OpencodeError
 from opencode.paths import PathPolicy
 from opencode.tools import builtin_spec
 from opencode.tools.base import ToolContext
-from opencode.tools.runner import call_tool_blocking
+from helpers import call_tool_blocking
 
 TARGET_SECONDS = 1.0
 

@@ -8,17 +8,20 @@ from pathlib import Path
 BINARY_SAMPLE = 8192
 
 
-def atomic_write(path: Path, data: bytes) -> None:
+def atomic_write(path: Path, data: bytes, mode: int | None = None) -> None:
     """Write ``data`` to ``path`` so that readers see the old file or the new, never half.
 
     The bytes go to a temporary file in the same directory, are flushed to disk, and
-    the temporary file is renamed over the target. An existing file keeps its mode.
+    the temporary file is renamed over the target. An existing file keeps its mode
+    unless ``mode`` is given (``0o600`` for files holding keys), which then always
+    applies, from the first byte written.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        mode = path.stat().st_mode & 0o7777
-    except FileNotFoundError:
-        mode = None
+    if mode is None:
+        try:
+            mode = path.stat().st_mode & 0o7777
+        except FileNotFoundError:
+            mode = None
     tmp = path.parent / f".{path.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp"
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666 if mode is None else mode)
     try:

@@ -14,7 +14,7 @@ import json
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, Iterable
+    from typing import Any, Callable, Iterable
 
 VERSION = 1
 
@@ -32,13 +32,20 @@ def tool_result(
     text: str | None = None,
     metadata: dict[str, Any] | None = None,
     call_id: str | None = None,
+    status: str = "completed",
+    error: str | None = None,
 ) -> dict[str, Any]:
+    """A ``tool_result`` record. ``status`` is ``completed``, ``error`` or ``denied``;
+    ``error`` (the message) is there when it is not ``completed``."""
     rec = record("tool_result", tool=tool, input=input, output=output)
     if text is not None:
         rec["text"] = text
     rec["metadata"] = metadata or {}
     if call_id is not None:
         rec["call_id"] = call_id
+    rec["status"] = status
+    if error is not None:
+        rec["error"] = error
     return rec
 
 
@@ -47,6 +54,33 @@ def error_record(error: dict[str, Any], *, tool: str | None = None) -> dict[str,
     if tool is not None:
         rec["tool"] = tool
     return rec
+
+
+def done_record(
+    reason: str,
+    *,
+    session_id: str | None = None,
+    usage: dict[str, Any] | None = None,
+    cost_usd: float | None = None,
+    duration_ms: int = 0,
+    turns: int = 0,
+    denials: Iterable[dict[str, Any]] = (),
+    warnings: Iterable[str] = (),
+    text: str = "",
+) -> dict[str, Any]:
+    """The ``done`` record that ends every agent run, however it ended (``reason``)."""
+    return record(
+        "done",
+        reason=reason,
+        session_id=session_id,
+        usage=usage or {},
+        cost_usd=cost_usd,
+        duration_ms=duration_ms,
+        turns=turns,
+        denials=list(denials),
+        warnings=list(warnings),
+        text=text,
+    )
 
 
 def dumps(rec: dict[str, Any]) -> str:
@@ -86,6 +120,23 @@ class PipedInput:
     def errors(self) -> list[dict[str, Any]]:
         return [r for r in self.records if r.get("type") == "error"]
 
+    def refuse_errors(self, purpose: str | None = None) -> None:
+        """Raise ``ToolError`` when the input carries an upstream ``error`` record.
+
+        A failed command before the pipe must stop the one after it: a ``write`` must
+        not store the error's text, an ``ask`` must not explain it as if it were code.
+        """
+        if not self.errors:
+            return
+        from .errors import ToolError
+
+        first = self.errors[0].get("error", {})
+        what = f"an error, not {purpose}" if purpose else "an error"
+        raise ToolError(
+            f"the piped input is {what}: {first.get('message', 'unknown error')}",
+            hint="the command before the pipe failed; nothing was done",
+        )
+
     @property
     def text(self) -> str:
         """The text of the input: the raw text, or the joined text of its records.
@@ -97,15 +148,19 @@ class PipedInput:
             return self.raw
         return join_record_texts(self.records)
 
-    def context_parts(self) -> list[str]:
-        """Context for a model: one part per record, using the model-facing ``output``."""
+    def context_parts(self, describe: Callable[[str, dict[str, Any]], str] | None = None) -> list[str]:
+        """Context for a model: one part per record, using the model-facing ``output``.
+
+        ``describe(tool, input)`` names what a tool acted on ("main.py"), for the label
+        of its output; the tool registry knows (``Registry.describe``).
+        """
         if not self.records:
             return [self.raw] if not self.is_empty else []
         parts = []
         for rec in self.records:
             kind = rec.get("type")
             if kind == "tool_result":
-                subject = describe_input(rec.get("input") or {})
+                subject = describe(str(rec.get("tool")), rec.get("input") or {}) if describe else ""
                 label = f"output of `{rec.get('tool')}`" + (f" for {subject}" if subject else "")
                 parts.append(f"{label}:\n{rec.get('output', '')}")
             elif kind == "message":
@@ -114,13 +169,6 @@ class PipedInput:
         if deltas and not any(r.get("type") == "message" for r in self.records):
             parts.append(deltas)
         return parts
-
-
-def describe_input(params: dict[str, Any]) -> str:
-    for key in ("path", "pattern", "command", "url", "query"):
-        if isinstance(params.get(key), str):
-            return params[key]
-    return ""
 
 
 def join_record_texts(records: Iterable[dict[str, Any]]) -> str:

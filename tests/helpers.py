@@ -87,3 +87,28 @@ def tool_context(root: Path, **fields):
     from opencode.tools.base import ToolContext
 
     return ToolContext(PathPolicy(root=root, cwd=root), data_dir=root.parent / "data", **fields)
+
+
+def _registry_of(spec):
+    from opencode.tools import Registry
+
+    return Registry(sources=[lambda register: register(spec)])
+
+
+async def call_tool(spec, params: dict, ctx):
+    """Run one tool call through the real execution path (``tools.execute``); the
+    tool's ``ToolResult``, or its error raised, as the command line sees it."""
+    from opencode.tools.execute import execute
+
+    outcome = await execute(_registry_of(spec), spec.name, params, ctx)
+    outcome.raise_error()
+    return outcome.result
+
+
+def call_tool_blocking(spec, params: dict, ctx):
+    """``call_tool`` from synchronous code (loop-free tools run without asyncio)."""
+    from opencode.tools.execute import execute_blocking
+
+    outcome = execute_blocking(_registry_of(spec), spec.name, params, ctx)
+    outcome.raise_error()
+    return outcome.result

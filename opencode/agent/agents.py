@@ -5,7 +5,7 @@ analysis), ``general`` (a subagent for multi-step work) and ``explore`` (a fast
 read-only search subagent). Users add agents, or change the built-in ones, in layers,
 lowest first:
 
-1. the built-ins;
+1. the built-ins, declared in ``builtin.toml`` with their prompts in ``prompts/``;
 2. markdown files in ``<user config dir>/agents/NAME.md``;
 3. markdown files in ``<project root>/.opencode/agents/NAME.md``;
 4. ``[agents.NAME]`` tables in ``opencode.toml`` (already layered user < project).
@@ -26,6 +26,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..config.merge import merged
 from ..errors import ConfigError, UsageError
 
 TYPE_CHECKING = False
@@ -36,12 +37,11 @@ MODES = ("primary", "subagent", "all")
 ACTIONS = ("allow", "ask", "deny")
 DEFAULT_AGENT = "build"
 BUILTIN_ORDER = ("build", "plan", "general", "explore")
-#: The built-in tools that change project files; ``plan`` denies every one of them.
-WRITE_TOOLS = ("write", "edit", "multiedit", "apply_patch", "rm")
 #: Fields of a markdown agent's front matter (its prompt is the body, not a field).
 FILE_FIELDS = ("description", "model", "temperature", "mode", "tools", "permissions", "max_turns", "read_only")
 NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*\Z")
 PROMPTS = Path(__file__).with_name("prompts")
+BUILTIN_FILE = Path(__file__).with_name("builtin.toml")
 
 
 @dataclass
@@ -103,40 +103,14 @@ def builtin_prompt(name: str) -> str:
 
 
 def builtin_agents() -> dict[str, Agent]:
-    return {
-        "build": Agent(
-            "build",
-            "The default agent: reads, edits and runs commands to get development work done",
-            mode="primary",
-            prompt=builtin_prompt("build"),
-        ),
-        "plan": Agent(
-            "plan",
-            "Read-only analysis and planning: cannot modify files, asks before running commands",
-            mode="primary",
-            prompt=builtin_prompt("plan"),
-            permissions={**{tool: "deny" for tool in WRITE_TOOLS}, "bash": "ask"},
-            read_only=True,
-        ),
-        "general": Agent(
-            "general",
-            "General-purpose subagent: researches questions and carries out multi-step tasks",
-            mode="subagent",
-            prompt=builtin_prompt("general"),
-            tools={"todowrite": False, "todoread": False},
-        ),
-        "explore": Agent(
-            "explore",
-            "Fast read-only codebase search: finds files and code and answers questions about them",
-            mode="subagent",
-            prompt=builtin_prompt("explore"),
-            tools={"*": False, "read": True, "grep": True, "glob": True, "ls": True, "bash": True},
-            # Allow-listed and inspection commands run; anything else needs a person
-            # (so headless, it is refused).
-            permissions={"bash": "ask"},
-            read_only=True,
-        ),
-    }
+    """The built-in agents, from ``builtin.toml`` and the prompts beside it."""
+    import tomllib
+
+    tables = tomllib.loads(BUILTIN_FILE.read_text(encoding="utf-8"))
+    agents = {}
+    for name, fields in tables.items():
+        agents[name] = overlay(None, name, {**fields, "prompt": builtin_prompt(name)}, "builtin", [])
+    return agents
 
 
 class AgentSet:
@@ -163,13 +137,9 @@ class AgentSet:
         """The agent called ``name``; an unknown name is a usage error listing the known ones."""
         if name in self._agents:
             return self._agents[name]
-        import difflib
+        from ..suggest import did_you_mean
 
-        close = difflib.get_close_matches(name, self._agents, n=1)
-        raise UsageError(
-            f"unknown agent {name!r} (available: {', '.join(self._agents)})",
-            hint=f"did you mean {close[0]}?" if close else None,
-        )
+        raise UsageError(f"unknown agent {name!r} (available: {', '.join(self._agents)})", hint=did_you_mean(name, self._agents, n=1))
 
     def primary(self) -> list[Agent]:
         return [a for a in self if a.is_primary]
@@ -295,7 +265,7 @@ def overlay(base: Agent | None, name: str, fields: Mapping[str, Any], source: st
     agent = copy.deepcopy(base) if base is not None else Agent(name)
     for key, value in fields.items():
         if key in ("tools", "permissions"):
-            setattr(agent, key, _merged(getattr(agent, key), value))
+            setattr(agent, key, merged(getattr(agent, key), value))
         elif key == "read_only":
             if value:
                 agent.read_only = True
@@ -394,16 +364,6 @@ def _problem(key: str, value: Any) -> tuple[str, str, Any] | None:
 
 def _is_action(value: Any) -> bool:
     return isinstance(value, str) and value in ACTIONS
-
-
-def _merged(base: dict[str, Any], layer: dict[str, Any]) -> dict[str, Any]:
-    merged = copy.deepcopy(base)
-    for key, value in layer.items():
-        if isinstance(value, dict) and isinstance(merged.get(key), dict):
-            merged[key] = _merged(merged[key], value)
-        else:
-            merged[key] = copy.deepcopy(value)
-    return merged
 
 
 def _key_line(yaml_text: str, dotted: str) -> int | None:

@@ -8,8 +8,8 @@ order:
 2. A path outside the project, with ``external_directory = "ask"``, is an ask (see 5);
    approved, its folder is allowed for the rest of the run. (``deny`` and ``allow`` are
    applied by the path policy the tools use.)
-3. ``bash`` commands: a ``deny`` pattern of the bash table that matches any part of the
-   command, including the inside of ``$(...)`` and backticks, denies it. Otherwise the
+3. Shell commands (a tool whose subject is a ``command``, such as ``bash``): a ``deny``
+   pattern of the tool's table that matches any part of the command, including the inside of ``$(...)`` and backticks, denies it. Otherwise the
    command runs unasked when every part of it (split at ``;``, ``&``, ``&&``, ``||``,
    ``|``, newlines) matches a ``[permissions] bash_allow`` pattern (``"git *"``, which
    also matches a bare ``git``) and nothing is substituted (``$(...)``, backticks,
@@ -17,14 +17,17 @@ order:
    never runs a redirection (``cat a > b``) or a writing option unasked, and never
    anything else unasked either, whatever a table says.
 4. The action for the tool: the agent's override, else ``[permissions] TOOL`` (a word),
-   else the default: ``ask`` for bash, ``allow`` for everything else. For bash the
-   config's table and the agent's are merged key by key (a word is the pattern ``*``),
+   else the default: ``ask`` for shell commands, ``allow`` for everything else. For a
+   shell tool the config's table and the agent's are merged key by key (a word is the
+   pattern ``*``),
    and for each part of the command the longest matching pattern wins; the strictest
    part decides.
 5. ``ask`` becomes ``allow`` when ``--yes`` was given, a ``--allow TOOL[:PATTERN]`` grant
-   matches, or the user chose "always" earlier in the run; otherwise a person is asked
-   when there is a terminal, and it is a denial when there is not.
+   matches, or the user chose "always" earlier in the run; otherwise the run's
+   ``Person`` is asked, and it is a denial when there is nobody to ask.
 
+Nothing here names a tool: what a call acts on and how rules match it come from the
+tool's own declarations (``ToolSpec.subject``, ``subject_kind``, ``path_params``).
 A denial is not an exception: the loop hands it to the model as a tool error, and
 every denial is kept in ``denials`` for the run's ``done`` record.
 """
@@ -35,11 +38,14 @@ import fnmatch
 import posixpath
 import re
 
+from .seams import ALWAYS, ONCE, PermissionAsk
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, Awaitable, Callable
+    from typing import Any
 
     from ..tools.base import ToolSpec
+    from .seams import Person
 
 #: Inspection commands a read-only agent may run without asking (besides bash_allow).
 READ_ONLY_COMMANDS = (
@@ -103,16 +109,38 @@ def matches_any(command: str, patterns: list[str] | tuple[str, ...]) -> bool:
     return bool(parts) and all(any(pattern_matches(part, p) for p in patterns) for part in parts)
 
 
-def always_pattern(tool: str, params: dict[str, Any]) -> str:
+def always_pattern(spec: ToolSpec, params: dict[str, Any]) -> str:
     """What "always allow" remembers: ``bash:git *`` for a command, the tool otherwise."""
-    if tool == "bash":
-        first = str(params.get("command", "")).split()
-        return f"bash:{first[0]} *" if first else "bash"
-    return tool
+    if spec.subject_kind == "command":
+        first = spec.describe(params).split()
+        return f"{spec.name}:{first[0]} *" if first else spec.name
+    return spec.name
 
 
-def bash_table(value: Any) -> dict[str, str]:
-    """A bash permission setting as a table of pattern → action (a word means ``*``)."""
+def tool_ask(spec: ToolSpec, params: dict[str, Any]) -> PermissionAsk:
+    """The question a call that needs approval puts to a person."""
+    import json
+
+    subject = spec.describe(params)
+    return PermissionAsk(
+        "tool",
+        spec.name,
+        params,
+        f"Allow {spec.name}: {subject or json.dumps(params)[:200]}?",
+        subject=subject,
+        subject_kind=spec.subject_kind,
+        path=_path_of(spec, params),
+        pattern=always_pattern(spec, params),
+    )
+
+
+def _path_of(spec: ToolSpec, params: dict[str, Any]) -> str | None:
+    """The call's first path parameter that is given, if any."""
+    return next((params[p] for p in spec.path_params if isinstance(params.get(p), str) and params[p]), None)
+
+
+def command_table(value: Any) -> dict[str, str]:
+    """A shell-command permission setting as a table of pattern → action (a word means ``*``)."""
     if isinstance(value, dict):
         return {str(k): v for k, v in value.items() if isinstance(v, str) and v in ACTION_RANK}
     if isinstance(value, str) and value in ACTION_RANK:
@@ -154,17 +182,17 @@ class Permissions:
         *,
         yes: bool = False,
         grants: list[str] | tuple[str, ...] = (),
-        asker: Callable[[str, dict[str, Any], str], Awaitable[str]] | None = None,
+        person: Person | None = None,
         paths: Any = None,
     ) -> None:
-        """``config`` is the ``[permissions]`` table; ``await asker(tool, params, pattern)``
-        answers "once", "always" or "deny" (None: nobody to ask). ``paths`` is the
-        run's ``PathPolicy``, which an approved external folder is added to."""
+        """``config`` is the ``[permissions]`` table; ``person`` answers asks (None:
+        nobody to ask, so an ask is a denial). ``paths`` is the run's ``PathPolicy``,
+        which an approved external folder is added to."""
         self.config = config or {}
         self.agent = agent
         self.yes = yes
         self.grants = list(grants)
-        self.asker = asker
+        self.person = person
         self.paths = paths
         self.session_grants: list[str] = []
         self.denials: list[dict[str, Any]] = []
@@ -197,26 +225,26 @@ class Permissions:
             return Decision(True)
         if action == "deny":
             return Decision(False, f"{spec.name} is denied by the permission settings")
-        return await self._ask(spec, params)
+        return await self.ask_for(tool_ask(spec, params))
 
     def _action(self, spec: ToolSpec, params: dict[str, Any]) -> str:
         override = (getattr(self.agent, "permissions", None) or {}).get(spec.name)
-        if spec.name == "bash":
-            table = {**bash_table(self.config.get("bash")), **bash_table(override)}
-            return self._bash_action(str(params.get("command", "")), table)
+        if spec.subject_kind == "command":
+            table = {**command_table(self.config.get(spec.name)), **command_table(override)}
+            return self._command_action(spec.describe(params), table)
         configured = override if override is not None else self.config.get(spec.name)
         return configured if isinstance(configured, str) and configured in ACTION_RANK else "allow"
 
-    def _bash_action(self, command: str, table: dict[str, str]) -> str:
+    def _command_action(self, command: str, table: dict[str, str]) -> str:
         if denied_by(command, table) is not None:
             return "deny"
         if self.read_only:
-            return self._read_only_bash_action(command)
+            return self._read_only_command_action(command)
         if matches_any(command, list(self.config.get("bash_allow", []))):
             return "allow"
         return table_action(command, table) if table else "ask"
 
-    def _read_only_bash_action(self, command: str) -> str:
+    def _read_only_command_action(self, command: str) -> str:
         """Allow-listed inspection without redirections runs; anything else is an ask."""
         if _WRITES.search(command):
             return "ask"
@@ -227,8 +255,8 @@ class Permissions:
         """With ``external_directory = "ask"``, a path outside the project is an ask;
         approved, its folder is allowed for the rest of the run. None: nothing to ask."""
         paths = self.paths
-        raw = params.get("path") if spec.name != "bash" else params.get("workdir")
-        if paths is None or not isinstance(raw, str) or self.config.get("external_directory") != "ask":
+        raw = _path_of(spec, params)
+        if paths is None or raw is None or self.config.get("external_directory") != "ask":
             return None
         try:
             target = paths.absolute(raw)
@@ -237,42 +265,43 @@ class Permissions:
         if paths.inside(target):
             return None
         folder = target if target.is_dir() else target.parent
-        decision = await self._ask_for("external_directory", {"path": str(target)}, f"external_directory:{folder}/*")
+        ask = PermissionAsk(
+            "external_directory", "external_directory", {"path": str(target)}, f"Allow external_directory: {target}?",
+            subject=str(target), subject_kind="path", path=str(target), pattern=f"external_directory:{folder}/*",
+        )
+        decision = await self.ask_for(ask)
         if not decision.allowed:
             return decision
         paths.allowed.append(folder)
         return None
 
-    async def _ask(self, spec: ToolSpec, params: dict[str, Any]) -> Decision:
-        return await self._ask_for(spec.name, params, always_pattern(spec.name, params))
-
-    async def _ask_for(self, tool: str, params: dict[str, Any], pattern: str) -> Decision:
+    async def ask_for(self, ask: PermissionAsk) -> Decision:
+        """``--yes``, a grant, an earlier "always", or the person's answer."""
         if self.yes:
             return Decision(True, "--yes")
-        if any(_granted(grant, tool, params) for grant in self.grants + self.session_grants):
+        if any(_granted(grant, ask) for grant in self.grants + self.session_grants):
             return Decision(True, "granted")
-        if self.asker is None:
-            return Decision(False, f"{tool} needs approval and nobody can be asked here (run with --yes or --allow '{pattern}')")
-        answer = await self.asker(tool, params, pattern)
-        if answer == "always":
-            self.session_grants.append(pattern)
+        answer = await self.person.approve(ask) if self.person is not None else None
+        if answer is None:
+            return Decision(False, f"{ask.tool} needs approval and nobody can be asked here (run with --yes or --allow '{ask.pattern}')")
+        if answer == ALWAYS:
+            self.session_grants.append(ask.pattern)
             return Decision(True, "always", asked=True)
-        if answer == "once":
+        if answer == ONCE:
             return Decision(True, "once", asked=True)
         return Decision(False, "the user denied it", asked=True)
 
 
-def _granted(grant: str, tool: str, params: dict[str, Any]) -> bool:
-    """Whether ``--allow TOOL[:PATTERN]`` (or an "always" answer) covers this call."""
+def _granted(grant: str, ask: PermissionAsk) -> bool:
+    """Whether ``--allow TOOL[:PATTERN]`` (or an "always" answer) covers this ask."""
     name, _, pattern = grant.partition(":")
-    if name != tool:
+    if name != ask.tool:
         return False
     if not pattern:
         return True
-    if tool == "bash":
-        return matches_any(str(params.get("command", "")), [pattern])
-    if params.get("path"):
+    if ask.subject_kind == "command":
+        return matches_any(ask.subject, [pattern])
+    if ask.path:
         # "src/../secret" is not under "src/*"
-        return fnmatch.fnmatchcase(posixpath.normpath(str(params["path"])), pattern)
-    subject = str(params.get("url") or params.get("pattern") or "")
-    return fnmatch.fnmatchcase(subject, pattern)
+        return fnmatch.fnmatchcase(posixpath.normpath(ask.path), pattern)
+    return fnmatch.fnmatchcase(ask.subject, pattern)

@@ -31,7 +31,7 @@ class LazyGroup(click.Group):
         target = COMMANDS[name][0]
         if target.startswith("tool:"):
             from ..tools import builtin_spec
-            from .toolcmd import make_command
+            from .tool_commands import make_command
 
             return make_command(builtin_spec(target[5:]))
         module_name, attribute = target.split(":")
@@ -43,11 +43,10 @@ class LazyGroup(click.Group):
     def resolve_command(self, ctx: click.Context, args: list[str]):  # type: ignore[override]
         name = args[0] if args else ""
         if name and name not in COMMANDS and not name.startswith("-"):
-            import difflib
+            from ..suggest import did_you_mean
 
-            close = difflib.get_close_matches(name, list(COMMANDS), n=3)
-            hint = f" Did you mean: {', '.join(close)}?" if close else ""
-            raise click.UsageError(f"No such command {name!r}.{hint}", ctx)
+            hint = did_you_mean(name, COMMANDS)
+            raise click.UsageError(f"No such command {name!r}" + (f"; {hint}" if hint else "."), ctx)
         return super().resolve_command(ctx, args)
 
 
@@ -67,8 +66,10 @@ def _root_params() -> list[click.Parameter]:
 
 
 def _root(**options: Any) -> None:
+    from .entry import ENVIRON
+
     ctx = click.get_current_context()
-    ctx.obj = STATE["runtime"] = make_runtime(options, os.environ)
+    ctx.obj = STATE["runtime"] = make_runtime(options, ENVIRON or os.environ)
     if ctx.invoked_subcommand is None:
         click.echo(root_help(), nl=False)
 

@@ -48,7 +48,7 @@ def login(runtime, provider: str | None) -> None:
     key = key.strip()
     if not key or "\n" in key:
         raise UsageError("no key given: pipe exactly one line, or run on a terminal to be asked")
-    AuthStore(runtime.data_dir).set(known.name, key)
+    AuthStore(runtime.workspace.data_dir).set(known.name, key)
     text = f"stored a key for {known.name}\n"
     runtime.emit(protocol.record("auth", provider=known.name, action="login", text=text))
 
@@ -60,7 +60,7 @@ def list_(runtime) -> None:
     from ..llm.auth import AuthStore
     from ..llm.providers import PROVIDERS
 
-    stored = set(AuthStore(runtime.data_dir).providers())
+    stored = set(AuthStore(runtime.workspace.data_dir).providers())
     rows = []
     for name, provider in PROVIDERS.items():
         source = None
@@ -70,11 +70,10 @@ def list_(runtime) -> None:
             source = "stored"
         if source:
             rows.append(protocol.record("auth", provider=name, source=source, text=f"{name}  {source}\n"))
-    if runtime.mode == "human":
-        runtime.stdout.write("".join(r["text"] for r in rows) or "no keys found\n")
-        return
     for row in rows:
         runtime.emit(row)
+    if not rows:
+        runtime.out.empty("no keys found")
 
 
 @auth.command("logout")
@@ -86,7 +85,7 @@ def logout(runtime, provider: str) -> None:
     from ..llm.providers import lookup
 
     name = lookup(provider).name if lookup(provider) else provider
-    if not AuthStore(runtime.data_dir).remove(name):
+    if not AuthStore(runtime.workspace.data_dir).remove(name):
         raise UsageError(f"no stored key for {provider}")
     text = f"removed the key for {name}\n"
     runtime.emit(protocol.record("auth", provider=name, action="logout", text=text))

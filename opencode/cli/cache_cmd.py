@@ -19,7 +19,7 @@ def stats(runtime) -> None:
     """How many answers are cached and how much space they take."""
     from ..llm.cache import ResponseCache
 
-    store = ResponseCache(runtime.data_dir)
+    store = ResponseCache(runtime.workspace.data_dir)
     info = store.stats()
     store.close()
     text = f"{info['entries']} entries, {info['bytes']} bytes in {info['directory']}\n"
@@ -32,7 +32,7 @@ def clear(runtime) -> None:
     """Remove every cached answer."""
     from ..llm.cache import ResponseCache
 
-    store = ResponseCache(runtime.data_dir)
+    store = ResponseCache(runtime.workspace.data_dir)
     removed = store.clear()
     store.close()
     text = f"removed {removed} entries\n"

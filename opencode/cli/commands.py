@@ -7,7 +7,10 @@ command is generated from its ``ToolSpec``.
 
 from __future__ import annotations
 
-from ..tools import BUILTIN, GROUPED
+from ..tools import BUILTIN
+
+#: Tools whose CLI face lives inside a group instead of at the top level.
+GROUPED = {"todowrite": "todo", "todoread": "todo"}
 
 SECTIONS: dict[str, dict[str, tuple[str, str]]] = {
     "Tools": {
@@ -32,7 +35,7 @@ SECTIONS: dict[str, dict[str, tuple[str, str]]] = {
     },
     "Setup": {
         "config": ("opencode.cli.config_cmd:config", "View and edit configuration"),
-        "tool": ("opencode.cli.tool_cmd:tool", "List, describe and call tools as JSON"),
+        "tool": ("opencode.cli.tool_group:tool", "List, describe and call tools as JSON"),
     },
 }
 

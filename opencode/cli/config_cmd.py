@@ -7,7 +7,7 @@ import json
 import click
 
 from .. import protocol
-from ..config.redact import redact
+from ..config.secret_keys import redact
 from ..errors import ToolError
 from .clickutil import leaf
 
@@ -22,7 +22,7 @@ def config() -> None:
 @leaf
 def show(runtime, origin: bool) -> None:
     """Print the merged configuration (secrets masked)."""
-    cfg = runtime.config
+    cfg = runtime.workspace.config
     data = redact(cfg.data)
     flat = flatten(data)
     lines = [f"{k} = {_toml(v)}" + (f"  # {cfg.origins.get(k, '')}" if origin else "") for k, v in flat.items()]
@@ -38,7 +38,7 @@ def show(runtime, origin: bool) -> None:
 @leaf
 def get(runtime, key: str) -> None:
     """Print one value (a dotted key such as provider.default)."""
-    cfg = runtime.config
+    cfg = runtime.workspace.config
     missing = object()
     value = cfg.get(key, missing)
     if value is missing:
@@ -65,9 +65,9 @@ def set_(runtime, key: str, value: str, global_: bool) -> None:
     from ..config.edit import set_value
 
     if global_:
-        path = runtime.config.user_file
+        path = runtime.workspace.config.user_file
     else:
-        path = find_project_file(runtime.cwd) or runtime.project_root / "opencode.toml"
+        path = find_project_file(runtime.cwd) or runtime.workspace.root / "opencode.toml"
     parsed, warnings = set_value(path, key, value)
     for warning in warnings:
         runtime.diag.warning(warning)
@@ -82,14 +82,14 @@ def path(runtime) -> None:
     from ..config.dirs import find_project_file
 
     project = find_project_file(runtime.cwd)
-    user = runtime.config.user_file
+    user = runtime.workspace.config.user_file
     text = (
         f"user config:    {user}{'' if user.exists() else '  (not created yet)'}\n"
-        f"project config: {project or '(none: ' + str(runtime.project_root / 'opencode.toml') + ' would be used)'}\n"
-        f"data directory: {runtime.data_dir}\n"
+        f"project config: {project or '(none: ' + str(runtime.workspace.root / 'opencode.toml') + ' would be used)'}\n"
+        f"data directory: {runtime.workspace.data_dir}\n"
     )
     rec = protocol.record(
-        "config_paths", user=str(user), project=str(project) if project else None, data_dir=str(runtime.data_dir), text=text
+        "config_paths", user=str(user), project=str(project) if project else None, data_dir=str(runtime.workspace.data_dir), text=text
     )
     runtime.emit(rec)
 
@@ -98,7 +98,7 @@ def path(runtime) -> None:
 @leaf
 def validate(runtime) -> None:
     """Check the config files: syntax errors and wrong types fail, unknown keys warn."""
-    cfg = runtime.config
+    cfg = runtime.workspace.config
     files = [str(p) for p in (cfg.user_file, cfg.project_file) if p is not None and p.exists()]
     text = f"ok: {', '.join(files) if files else 'no config files'}" + (f" ({len(cfg.warnings)} warnings)" if cfg.warnings else "") + "\n"
     runtime.emit(protocol.record("config_check", ok=True, files=files, warnings=cfg.warnings, text=text))

@@ -30,6 +30,7 @@ def run(args: list[str]) -> int:
     runtime = None
     if "_OPENCODE_COMPLETE" in os.environ:
         return _click(args)  # shell completion is Click's own protocol
+    _prepare_process()
     try:
         args = directory_to_chdir(args)
         split = split_root_options(args)
@@ -48,9 +49,11 @@ def run(args: list[str]) -> int:
             fast = _fast_tool(options, rest)
             if fast is not None:
                 runtime, spec, params = fast
-                from .toolexec import run_tool_command
+                from .invoke_tool import run_tool_command
 
-                return run_tool_command(runtime, spec, params)
+                code = run_tool_command(runtime, spec, params)
+                runtime.finish()
+                return code
         return _click(args)
     except OpencodeError as error:
         return _report(error, runtime)
@@ -59,6 +62,23 @@ def run(args: list[str]) -> int:
     except BrokenPipeError:
         _silence_stdout()
         return 141
+
+
+#: The environment as the process started, before ``_prepare_process``: what config,
+#: tools and commands see.
+ENVIRON: dict[str, str] = {}
+
+
+def _prepare_process() -> None:
+    """Set what this process's libraries read from the environment at import (the face
+    owns its process; see ``opencode.llm.environment``). Commands and tools keep seeing
+    the environment as it was."""
+    from ..llm.environment import LITELLM_ENVIRONMENT
+
+    ENVIRON.clear()
+    ENVIRON.update(os.environ)
+    for name, value in LITELLM_ENVIRONMENT.items():
+        os.environ.setdefault(name, value)
 
 
 def directory_to_chdir(args: list[str]) -> list[str]:
@@ -116,7 +136,7 @@ def _fast_tool(options: dict[str, Any], rest: list[str]):
     if not target.startswith("tool:"):
         return None
     from ..tools import builtin_spec
-    from .toolargs import parse_fast
+    from .tool_params import parse_fast
 
     spec = builtin_spec(target[5:])
     parsed = parse_fast(spec, rest[1:])
@@ -128,7 +148,7 @@ def _fast_tool(options: dict[str, Any], rest: list[str]):
         return None
     from .runtime import make_runtime
 
-    runtime = make_runtime({**options, **{k: v for k, v in output.items() if v}}, os.environ)
+    runtime = make_runtime({**options, **{k: v for k, v in output.items() if v}}, ENVIRON or os.environ)
     return runtime, spec, params
 
 
@@ -139,8 +159,10 @@ def _click(args: list[str]) -> int:
 
     try:
         cli.main(args=args, prog_name="opencode", standalone_mode=False)
+        _finish()
         return 0
     except SystemExit as done:
+        _finish()
         return done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
     except click.exceptions.Exit as done:
         return done.exit_code
@@ -163,6 +185,12 @@ def _current_runtime():
     from .app import STATE
 
     return STATE.get("runtime")
+
+
+def _finish() -> None:
+    runtime = _current_runtime()
+    if runtime is not None:
+        runtime.finish()
 
 
 def _report(error: OpencodeError, runtime) -> int:

@@ -26,20 +26,6 @@ def models(runtime, provider: str | None, local: bool) -> None:
         name = found.name
     rows = known_models(name)
     if local and name in (None, "ollama", "lmstudio"):
-        rows += [r for r in local_models(runtime.config) if name in (None, r["provider"])]
-    if runtime.mode == "human":
-        _table(runtime, rows)
-        return
+        rows += [r for r in local_models(runtime.workspace.config) if name in (None, r["provider"])]
     for row in rows:
         runtime.emit(protocol.record("model", **row, text=row["model"] + "\n"))
-
-
-def _table(runtime, rows) -> None:
-    from rich.console import Console
-    from rich.table import Table
-
-    table = Table("model", "context", "max out", "$ in/Mtok", "$ out/Mtok", box=None)
-    show = lambda v: "" if v is None else f"{v:,}" if isinstance(v, int) else f"{v:g}"  # noqa: E731
-    for row in rows:
-        table.add_row(row["model"], show(row["context_window"]), show(row["max_output"]), show(row["input_per_mtok"]), show(row["output_per_mtok"]))
-    Console(file=runtime.stdout, no_color=not runtime.color).print(table)

@@ -1,10 +1,22 @@
-"""``opencode run MESSAGE`` and ``opencode agent [list | NAME TASK]``: headless agent runs."""
+"""``opencode run MESSAGE`` and ``opencode agent [list | NAME TASK]``: headless agent runs.
+
+The run itself is the application layer's ``AgentTask``; here the options are
+parsed, the person at the terminal (if any) is brought in, and the records are shown:
+all of them with ``--json``, otherwise the answer on stdout and progress on stderr.
+"""
 
 from __future__ import annotations
 
 import click
 
 from .clickutil import leaf
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+    from ..app.run import TaskOptions
+    from .runtime import Runtime
 
 
 def run_options(fn):
@@ -25,10 +37,58 @@ def run_options(fn):
     return fn
 
 
-def _go(runtime, agent: str | None, message: tuple[str, ...], **options) -> None:
-    from .agentrun import RunOptions, run_agent
+def run_agent(runtime: Runtime, prompt: str, agent: str | None = None, answers: str | None = None, **options: Any) -> int:
+    """Run one agent task headless and show its records; returns the exit status.
 
-    raise SystemExit(run_agent(runtime, " ".join(message).strip(), RunOptions(agent=agent, **options)))
+    Whatever happens, in a pipe the last record is ``done``: also when the options
+    are wrong or the piped input never finishes arriving (Ctrl-C).
+    """
+    import asyncio
+
+    from ..app.run import AgentTask, TaskOptions, ended_before_start
+    from ..errors import Interrupted, UsageError
+
+    if runtime.format is None and runtime.mode == "jsonl":
+        # Headless runs in a pipe print only the answer unless --json asks for the
+        # event stream: `opencode run "write a haiku" > haiku.txt` just works.
+        runtime.format = "text"
+    view = runtime.out if runtime.mode == "jsonl" else runtime.answer_view()
+    try:
+        task_options = TaskOptions(agent=agent, answers=_answers(answers), **options)
+        piped = runtime.read_stdin()
+    except UsageError as error:
+        return _ended(view, ended_before_start(error), error.exit_code)
+    except KeyboardInterrupt:  # e.g. while waiting for a slow command upstream of the pipe
+        return _ended(view, ended_before_start(Interrupted("interrupted"), "interrupted"), Interrupted.exit_code)
+    from .terminal_person import TerminalPerson
+
+    task = AgentTask(runtime.workspace, prompt, task_options, piped=piped, person=TerminalPerson() if runtime.interactive else None)
+    asyncio.run(_show(task, view))
+    return task.exit_code
+
+
+async def _show(task, view) -> None:
+    async for record in task.records():
+        view.show(record)
+
+
+def _ended(view, records: list[dict], code: int) -> int:
+    for record in records:
+        view.show(record)
+    return code
+
+
+def _answers(raw: str | None) -> Any:
+    if raw is None:
+        return None
+    import json
+
+    from ..errors import UsageError
+
+    try:
+        return json.loads(raw)
+    except ValueError as exc:
+        raise UsageError(f"--answers is not valid JSON: {exc}") from None
 
 
 @click.command("run")
@@ -43,7 +103,7 @@ def run(runtime, message, agent_name, **options) -> None:
       opencode run "make the failing test pass" --yes --max-turns 30
       git diff | opencode run "review this change" --json | jq -c 'select(.type=="tool_call")'
     """
-    _go(runtime, agent_name, message, **options)
+    raise SystemExit(run_agent(runtime, " ".join(message).strip(), agent_name, **options))
 
 
 class AgentGroup(click.Group):
@@ -66,12 +126,9 @@ def agent() -> None:
 @leaf
 def list_agents(runtime) -> None:
     """Built-in agents and those defined in opencode.toml or .opencode/agents/."""
-    from ..agent.agents import agent_summary_records, load_agents
+    from ..agent.agents import agent_summary_records
 
-    agents = load_agents(runtime.config, runtime.project_root, runtime.env)
-    for warning in agents.warnings:
-        runtime.diag.warning(warning)
-    for record in agent_summary_records(agents):
+    for record in agent_summary_records(runtime.workspace.agents):
         runtime.emit(record)
 
 
@@ -81,7 +138,7 @@ def _named_agent(name: str) -> click.Command:
     @run_options
     @leaf
     def run_named(runtime, task, **options) -> None:
-        _go(runtime, name, task, **options)
+        raise SystemExit(run_agent(runtime, " ".join(task).strip(), name, **options))
 
     run_named.help = f"Run the {name} agent on TASK."
     return run_named

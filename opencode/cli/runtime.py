@@ -1,8 +1,11 @@
-"""The runtime of one command: streams, working directory, options, config, output.
+"""The runtime of one command: its streams, output options, and the workspace.
 
 Built once per process from the root options (by the fast path or the Click root
-group) and handed to every command. Everything environmental lives here, so nothing
-below the CLI touches ``sys.stdin`` or ``os.environ``.
+group) and handed to every command. It is the command line's side of the line: the
+streams, whether they are terminals, ``--json``/``--format``, ``-q``/``-v``, and the
+renderer for the output mode. The project itself (config, tools, sessions, models)
+is the ``Workspace`` it builds from the same plain values, which is all the layers
+below ever see.
 """
 
 from __future__ import annotations
@@ -11,13 +14,18 @@ import sys
 from functools import cached_property
 from pathlib import Path
 
-from .. import protocol
-from ..diag import Diagnostics
-from ..errors import OpencodeError, ToolError, UsageError
+from ..errors import UsageError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, Mapping, TextIO
+
+    from .. import protocol
+    from ..app.workspace import Workspace
+    from ..errors import OpencodeError
+    from ..render.answer import AnswerView
+    from ..render.base import Renderer
+    from ..render.diag import Diagnostics
 
 FORMATS = ("text", "json", "jsonl")
 
@@ -49,6 +57,14 @@ class Runtime:
         self.profile = profile
         self.flags = flags or {}
 
+    # -- the project -------------------------------------------------------------
+
+    @cached_property
+    def workspace(self) -> Workspace:
+        from ..app.workspace import Workspace
+
+        return Workspace(self.cwd, self.env, flags=self.flags, profile=self.profile, warn=self.diag.warning)
+
     # -- output --------------------------------------------------------------
 
     @property
@@ -66,33 +82,47 @@ class Runtime:
 
     @cached_property
     def diag(self) -> Diagnostics:
+        from ..render.diag import Diagnostics
+
         level = self.env.get("OPENCODE_LOG_LEVEL") or ("DEBUG" if self.verbose > 1 else "INFO" if self.verbose else "WARNING")
         return Diagnostics(self.stderr, level=level, color=self.color and _isatty(self.stderr), quiet=self.quiet)
 
-    def emit(self, record: dict[str, Any]) -> None:
-        """Write one record in the current mode."""
-        mode = self.mode
-        if mode == "jsonl":
-            self.stdout.write(protocol.dumps(record) + "\n")
-        elif mode == "text":
-            self.stdout.write(protocol.record_text(record))
-        else:
-            from .render import render_human
+    @cached_property
+    def out(self) -> Renderer:
+        """The renderer of this command's output mode (made on first use, after the
+        command's own ``--json``/``--format`` are known)."""
+        from ..render import make_renderer
 
-            render_human(record, self)
-        self.stdout.flush()
+        return make_renderer(self.mode, self.stdout, self.diag, color=self.color)
+
+    def emit(self, record: dict[str, Any]) -> None:
+        self.out.show(record)
 
     def fail(self, error: OpencodeError, tool: str | None = None) -> int:
         """Report an error: a message on stderr, an ``error`` record on stdout for
         machines. Returns the exit status."""
-        self.diag.error(error.message, error.hint)
-        if self.mode == "jsonl":
-            try:
-                self.stdout.write(protocol.dumps(protocol.error_record(error.to_dict(), tool=tool)) + "\n")
-                self.stdout.flush()
-            except (BrokenPipeError, ValueError):
-                pass
+        self.finish()
+        self.out.fail(error, tool)
         return error.exit_code
+
+    def finish(self) -> None:
+        if "out" in self.__dict__:
+            self.out.close()
+
+    @property
+    def wants_summary(self) -> bool:
+        """Whether to end with a usage line on stderr: asked for, or a person watching."""
+        return not self.quiet and bool(self.verbose or _isatty(self.stderr))
+
+    def answer_view(self) -> AnswerView:
+        """How an agent run is shown when stdout wants its answer, not its records."""
+        from ..render.answer import AnswerView
+
+        ws = self.workspace
+        return AnswerView(
+            self.out, self.stderr, describe=lambda tool, params: ws.registry.describe(tool, params),
+            quiet=self.quiet, summary=self.wants_summary, language=lambda: ws.config.get("ui.language", "en"),
+        )
 
     # -- input ---------------------------------------------------------------
 
@@ -100,10 +130,17 @@ class Runtime:
     def stdin_piped(self) -> bool:
         return self.stdin is not None and not _isatty(self.stdin)
 
+    @property
+    def interactive(self) -> bool:
+        """A person at the terminal: stdin and stderr (where prompts go) are terminals."""
+        return self.stdin is not None and _isatty(self.stdin) and _isatty(self.stderr)
+
     def read_stdin(self) -> protocol.PipedInput | None:
         """What was piped in, or None when stdin is a terminal or absent."""
         if not self.stdin_piped:
             return None
+        from .. import protocol
+
         assert self.stdin is not None
         try:
             raw = self.stdin.read()
@@ -120,63 +157,8 @@ class Runtime:
         piped = self.read_stdin()
         if piped is None or piped.is_empty:
             return None
-        if piped.errors:
-            first = piped.errors[0].get("error", {})
-            raise ToolError(
-                f"the piped input is an error, not {purpose}: {first.get('message', 'unknown error')}",
-                hint="the command before the pipe failed; nothing was written",
-            )
+        piped.refuse_errors(purpose)
         return piped.text
-
-    # -- configuration and context ---------------------------------------------
-
-    @cached_property
-    def config(self):
-        from ..config import load_config
-
-        config = load_config(self.cwd, self.env, self.flags, self.profile)
-        for warning in config.warnings:
-            self.diag.warning(warning)
-        return config
-
-    @cached_property
-    def project_root(self) -> Path:
-        from ..paths import find_project_root
-
-        return find_project_root(self.cwd)
-
-    @cached_property
-    def data_dir(self) -> Path:
-        from ..config.dirs import data_dir
-
-        return data_dir(self.env)
-
-    def path_policy(self):
-        from ..paths import PathPolicy
-
-        permissions = self.config.get("permissions", {})
-        return PathPolicy(
-            root=self.project_root,
-            cwd=self.cwd,
-            external=permissions.get("external_directory", "deny"),
-            allowed=[Path(p) for p in permissions.get("allowed_paths", [])],
-        )
-
-    def registry(self):
-        from ..tools import Registry
-
-        return Registry.from_config(self.config)
-
-    def tool_context(self, **overrides: Any):
-        from ..tools.base import ToolContext
-
-        return ToolContext(
-            paths=self.path_policy(),
-            data_dir=self.data_dir,
-            config=self.config,
-            env=self.env,
-            **overrides,
-        )
 
 
 def _isatty(stream: Any) -> bool:

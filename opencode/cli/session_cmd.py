@@ -1,29 +1,18 @@
-"""``opencode session list|show|delete``, ``opencode export`` and ``opencode import``.
+"""``opencode session list|show|delete|diff|resume|compact``, ``opencode export`` and
+``opencode import``: faces of the session operations in ``opencode.app.sessions``.
 
-Thin faces over ``opencode.session``: the store finds, reads and writes; these commands
-turn sessions into records. In a pipe ``list`` writes one ``session`` record per session
-and ``show`` one ``session_detail`` record holding the whole session; on a terminal both
-print text. ``export`` writes the session file itself (secrets masked), which ``import``
-reads back, also from a pipe: ``opencode export ID | ssh host opencode import``.
+In a pipe ``list`` writes one ``session`` record per session and ``show`` one
+``session_detail`` record holding the whole session; on a terminal both print text.
+``export`` writes the session file itself (secrets masked), which ``import`` reads
+back, also from a pipe: ``opencode export ID | ssh host opencode import``.
 """
 
 from __future__ import annotations
 
 import click
 
-from .. import protocol
 from ..errors import UsageError
 from .clickutil import leaf
-
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from typing import Any
-
-
-def _store(runtime):
-    from ..session import SessionStore
-
-    return SessionStore.for_runtime(runtime)
 
 
 @click.group(invoke_without_command=True)
@@ -38,31 +27,13 @@ def session(ctx: click.Context) -> None:
 @leaf
 def list_sessions(runtime) -> None:
     """List the sessions of this project, newest first."""
-    store = _store(runtime)
-    summaries = store.redact(store.list())
-    for problem in store.problems:
-        runtime.diag.warning(f"skipped {problem}")
-    rows = [protocol.record("session", **summary, text=_row(summary)) for summary in summaries]
-    if runtime.mode == "human":
-        runtime.stdout.write("".join(r["text"] for r in rows) or f"no sessions yet (new ones go to {store.directory})\n")
-        runtime.stdout.flush()
-        return
-    for row in rows:
-        runtime.emit(row)
+    from ..app import sessions
 
-
-def _row(summary: dict[str, Any]) -> str:
-    from ..session.transcript import local_time, money
-
-    who = " ".join(str(summary[k]) for k in ("agent", "model") if summary.get(k))
-    parent = f"  (subagent of {summary['parent_id'][:8]})" if summary.get("parent_id") else ""
-    return (
-        f"{summary['short_id']}  {local_time(summary['created'])}  {summary['messages']:>3} msgs  "
-        f"{money(summary['cost_usd'])}  {summary['title'] or '(untitled)'}"
-        + (f"  [{who}]" if who else "")
-        + parent
-        + "\n"
-    )
+    records = sessions.list_sessions(runtime.workspace)
+    for record in records:
+        runtime.emit(record)
+    if not records:
+        runtime.out.empty(f"no sessions yet (new ones go to {runtime.workspace.sessions.directory})")
 
 
 @session.command("show")
@@ -73,13 +44,9 @@ def show(runtime, session_id: str) -> None:
 
     ID is a session id or a unique prefix of one, as 'opencode session list' shows.
     """
-    from ..session.transcript import transcript
+    from ..app import sessions
 
-    store = _store(runtime)
-    found = store.load(session_id)
-    data = store.redact(found.to_dict())
-    text = store.redact(transcript(found))
-    runtime.emit(protocol.record("session_detail", **data, path=str(found.path), text=text))
+    runtime.emit(sessions.show(runtime.workspace, session_id))
 
 
 @session.command("delete")
@@ -87,11 +54,10 @@ def show(runtime, session_id: str) -> None:
 @leaf
 def delete(runtime, session_ids: tuple[str, ...]) -> None:
     """Delete sessions by id (or unique prefix). Nothing is deleted if one is unknown."""
-    store = _store(runtime)
-    found = dict(store.resolve(wanted) for wanted in session_ids)
-    for session_id, path in found.items():
-        path.unlink(missing_ok=True)
-        runtime.emit(protocol.record("session_deleted", id=session_id, path=str(path), text=f"deleted {session_id[:8]} ({path})\n"))
+    from ..app import sessions
+
+    for record in sessions.delete(runtime.workspace, list(session_ids)):
+        runtime.emit(record)
 
 
 @click.command()
@@ -105,25 +71,16 @@ def export(runtime, session_id: str, output: str | None) -> None:
       opencode export ea99a867 -o session.json
       opencode export ea99a867 | opencode -C ../other import
     """
-    import json
     from pathlib import Path
 
-    from ..session.redact import Redactor
+    from ..app import sessions
 
-    store = _store(runtime)
-    found = store.load(session_id)
-    data = Redactor(runtime.env).value(found.to_dict())
-    payload = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     if output is None or output == "-":
-        runtime.stdout.write(payload)
+        _, payload = sessions.export(runtime.workspace, session_id)
+        runtime.stdout.write(payload)  # the file itself, in every output mode
         runtime.stdout.flush()
         return
-    from ..fsutil import atomic_write
-
-    target = runtime.cwd / Path(output).expanduser()
-    atomic_write(target, payload.encode("utf-8"))
-    text = f"exported {found.short_id} to {target}\n"
-    runtime.emit(protocol.record("session_exported", id=found.id, path=str(target), text=text))
+    runtime.emit(sessions.export_to(runtime.workspace, session_id, runtime.cwd / Path(output).expanduser()))
 
 
 @click.command("import")
@@ -138,40 +95,18 @@ def import_(runtime, file: str | None, force: bool) -> None:
     """
     from pathlib import Path
 
-    from ..session import Session, file_name
-    from ..session.store import parse_json
+    from ..app import sessions
 
     if file is None or file == "-":
         if not runtime.stdin_piped:
             raise UsageError("name the file to import, or pipe a session in")
-        raw = runtime.stdin.read()
-        source = "stdin"
+        raw, source = runtime.stdin.read(), "stdin"
     else:
-        path = runtime.cwd / Path(file).expanduser()
         try:
-            raw = path.read_bytes()
+            raw, source = (runtime.cwd / Path(file).expanduser()).read_bytes(), file
         except OSError as exc:
             raise UsageError(f"{file}: cannot read: {exc.strerror}") from exc
-        source = file
-    data = parse_json(raw, source)
-    if data.get("type") == "session_detail":  # the record 'session show' writes in a pipe
-        data = {k: v for k, v in data.items() if k not in ("v", "type", "path", "text")}
-    incoming = Session.from_dict(data)
-    store = _store(runtime)
-    existing = store.exists(incoming.id)
-    if existing is not None and not force:
-        raise UsageError(
-            f"a session with id {incoming.id} already exists: {existing}",
-            hint="add --force to replace it",
-        )
-    incoming.path = store.directory / file_name(incoming)
-    store.save(incoming, touch=False)
-    if existing is not None and existing != incoming.path:
-        existing.unlink(missing_ok=True)
-    text = f"imported {incoming.short_id}: {incoming.title or '(untitled)'} ({incoming.path})\n"
-    runtime.emit(
-        protocol.record("session_imported", id=incoming.id, title=incoming.title, path=str(incoming.path), replaced=existing is not None, text=text)
-    )
+    runtime.emit(sessions.import_session(runtime.workspace, raw, source, force))
 
 
 @session.command("diff")
@@ -179,17 +114,9 @@ def import_(runtime, file: str | None, force: bool) -> None:
 @leaf
 def diff(runtime, session_id: str) -> None:
     """What the session changed in the project's files, as a unified diff."""
-    from .agentrun import snapshots_for
+    from ..app import sessions
 
-    store = _store(runtime)
-    found = store.load(session_id)
-    if not found.snapshots:
-        runtime.emit(protocol.record("session_diff", session_id=found.id, files=[], diff="", text=""))
-        return
-    snapshots = snapshots_for(runtime, store)
-    first = found.snapshots[0]["tree"]
-    text = snapshots.diff(first)
-    runtime.emit(protocol.record("session_diff", session_id=found.id, files=snapshots.changed(first), diff=text, text=text))
+    runtime.emit(sessions.diff(runtime.workspace, session_id))
 
 
 @session.command("resume")
@@ -198,11 +125,11 @@ def diff(runtime, session_id: str) -> None:
 @leaf
 def resume(runtime, session_id: str, message: tuple[str, ...]) -> None:
     """Continue a session with a new MESSAGE (headless; stdin becomes context)."""
-    from .agentrun import RunOptions, run_agent
+    from .run_cmd import run_agent
 
     if not message and not runtime.stdin_piped:
         raise UsageError("give a message to continue with", hint=f'opencode session resume {session_id} "next step"')
-    raise SystemExit(run_agent(runtime, " ".join(message), RunOptions(session=session_id)))
+    raise SystemExit(run_agent(runtime, " ".join(message), session=session_id))
 
 
 @session.command("compact")
@@ -212,8 +139,6 @@ def compact(runtime, session_id: str) -> None:
     """Summarize a session now, so that it continues from the summary."""
     import asyncio
 
-    from .agentrun import RunOptions, make_loop
+    from ..app import sessions
 
-    loop = make_loop(runtime, RunOptions(session=session_id))
-    summary = asyncio.run(loop.compact())
-    runtime.emit(protocol.record("session_compacted", session_id=loop.session.id, summary=summary, text=summary + "\n"))
+    runtime.emit(asyncio.run(sessions.compact(runtime.workspace, session_id)))

@@ -15,8 +15,8 @@ import click
 from ..errors import ToolError
 from ..tools.todo import PRIORITIES, READ, WRITE, load, next_id
 from .clickutil import leaf
-from .toolcmd import make_command
-from .toolexec import run_tool_command
+from .tool_commands import make_command
+from .invoke_tool import run_tool_command
 
 
 @click.group(invoke_without_command=True)
@@ -33,7 +33,7 @@ def todo(ctx: click.Context) -> None:
 @leaf
 def add(runtime, text: tuple[str, ...], priority: str) -> None:
     """Add a pending todo; it gets the next number as its id."""
-    todos = load(runtime.tool_context())
+    todos = load(runtime.workspace.tool_context())
     todos.append({"id": next_id(todos), "content": " ".join(text), "status": "pending", "priority": priority})
     raise SystemExit(run_tool_command(runtime, WRITE, {"todos": todos}))
 
@@ -50,7 +50,7 @@ def list_todos(runtime) -> None:
 @leaf
 def done(runtime, ids: tuple[str, ...]) -> None:
     """Mark todos completed, by id."""
-    todos = load(runtime.tool_context())
+    todos = load(runtime.workspace.tool_context())
     known = {t["id"] for t in todos}
     missing = [i for i in ids if i not in known]
     if missing:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import click
 
-from .. import protocol
-from ..errors import UsageError
 from .clickutil import leaf
 
 
@@ -15,17 +13,6 @@ from .clickutil import leaf
 def undo(runtime, session_id: str | None) -> None:
     """Restore the project's files to the snapshot taken before the last turn that
     changed them. Repeat to step further back."""
-    from ..session.store import SessionStore
-    from .agentrun import snapshots_for
+    from ..app import sessions
 
-    store = SessionStore.for_runtime(runtime)
-    session = store.load(session_id) if session_id else store.latest()
-    if session is None:
-        raise UsageError("no session here to undo", hint="opencode session list")
-    if not session.snapshots:
-        raise UsageError(f"session {session.short_id} has no file changes to undo")
-    point = session.snapshots.pop()
-    restored = snapshots_for(runtime, store).restore(point["tree"])
-    store.save(session)
-    text = f"restored {len(restored)} files of session {session.short_id}\n" + "".join(f"  {path}\n" for path in restored)
-    runtime.emit(protocol.record("undo", session_id=session.id, tree=point["tree"], restored=restored, text=text))
+    runtime.emit(sessions.undo(runtime.workspace, session_id))

@@ -184,22 +184,19 @@ def nest(dotted: str, value: Any) -> dict[str, Any]:
 
 
 def _merge(config: Config, layer: dict[str, Any], origin: str) -> None:
-    _deep_merge(config.data, layer, config.origins, origin, "")
+    from .merge import merge_into
 
+    origins = config.origins
 
-def _deep_merge(base: dict, layer: dict, origins: dict[str, str], origin: str, prefix: str) -> None:
-    for key, value in layer.items():
-        dotted = f"{prefix}{key}"
-        if isinstance(value, dict) and isinstance(base.get(key), dict):
-            _deep_merge(base[key], value, origins, origin, dotted + ".")
+    def note(dotted: str, value: Any) -> None:
+        for stale in [k for k in origins if k.startswith(dotted + ".")]:
+            del origins[stale]
+        if isinstance(value, dict):
+            _record_origins(value, origins, origin, dotted)
         else:
-            for stale in [k for k in origins if k.startswith(dotted + ".")]:
-                del origins[stale]
-            base[key] = value
-            if isinstance(value, dict):
-                _record_origins(value, origins, origin, dotted)
-            else:
-                origins[dotted] = origin
+            origins[dotted] = origin
+
+    merge_into(config.data, layer, note)
 
 
 def _record_origins(table: dict, origins: dict[str, str], origin: str, prefix: str) -> None:

@@ -9,7 +9,6 @@ show which providers have one, never the key.
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 from ..errors import UsageError
@@ -51,12 +50,6 @@ class AuthStore:
         return True
 
     def _save(self, data: dict) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_name(f".{FILE}.{os.getpid()}.tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(data, handle, indent=2)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o600)
-        os.replace(tmp, self.path)
+        from ..fsutil import atomic_write
+
+        atomic_write(self.path, json.dumps(data, indent=2).encode("utf-8"), mode=0o600)

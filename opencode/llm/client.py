@@ -5,22 +5,24 @@ Everything about talking to a provider lives here: the call, streaming, timeouts
 jitter on 429/5xx/connection errors honouring ``Retry-After``, usage and cost from
 litellm's bundled price map, and turning litellm's exceptions into ours. It works the
 same in a one-shot command and in a long-lived process (a server, a chat).
+
+``LiteLLMClient`` is the ``ModelClient`` the rest of opencode is handed. The process
+environment litellm reads at import is the face's to set (``llm.environment``).
 """
 
 from __future__ import annotations
 
 import asyncio
-import os
 import random
 import re
 import time
 
 from ..errors import AuthError, NetworkError, ProviderError
-from .types import Completion, Request, ToolCall, Usage
+from .types import Completion, Event, Request, ToolCall, Usage
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, AsyncIterator
+    from typing import Any, AsyncIterator, Awaitable, Callable
 
 _litellm = None
 
@@ -29,9 +31,6 @@ def litellm():
     """Import litellm once, configured to stay offline and quiet."""
     global _litellm
     if _litellm is None:
-        os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
-        os.environ.setdefault("LITELLM_LOG", "ERROR")
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
         import logging
 
         import litellm as module
@@ -68,31 +67,43 @@ class Settings:
         )
 
 
-#: Events yielded while streaming: ("text", str), ("reasoning", str), ("retry", dict),
-#: and finally ("done", Completion).
-Event = tuple
+class LiteLLMClient:
+    """The ``ModelClient`` of every real provider: litellm with our timeouts and retries."""
+
+    def __init__(self, settings: Settings | None = None) -> None:
+        self.settings = settings or Settings()
+
+    def stream(self, request: Request) -> AsyncIterator[Event]:
+        return stream(request, self.settings)
+
+    async def complete(self, request: Request) -> Completion:
+        return await complete(request, self.settings)
+
+    def context_window(self, model: Any) -> int | None:
+        """litellm's figure for the model's input size, None when it has none."""
+        try:
+            info = litellm().get_model_info(model.litellm_model)
+        except Exception:  # noqa: BLE001 - litellm raises for models it does not list
+            return None
+        window = info.get("max_input_tokens") or info.get("max_tokens")
+        return int(window) if window else None
 
 
 async def stream(request: Request, settings: Settings) -> AsyncIterator[Event]:
     """Stream one completion. Retries happen only before the first chunk arrives."""
     litellm()  # imported before the clock starts: duration_ms is the provider's time
     started = time.monotonic()
-    attempt = 0
-    while True:
-        try:
-            response = await _call(request, settings, stream=True)
-            chunks = response.__aiter__()
-            first = await _next_chunk(chunks, settings)
-            break
-        except Exception as exc:  # noqa: BLE001 - every provider failure is classified below
-            delay = _retry_delay(exc, attempt, settings)
-            if delay is None:
-                raise _convert(exc, request) from exc
-            attempt += 1
-            yield ("retry", {"attempt": attempt, "delay_s": round(delay, 2), "reason": _reason(exc)})
-            await asyncio.sleep(delay)
+
+    async def first_chunk():
+        response = await _call(request, settings, stream=True)
+        chunks = response.__aiter__()
+        return chunks, await _next_chunk(chunks, settings)
+
+    async for kind, value in _attempts(request, settings, first_chunk):
+        if kind == "retry":
+            yield (kind, value)
+    chunks, chunk = value
     collector = _Collector()
-    chunk = first
     try:
         while chunk is not None:
             for event in collector.add(chunk):
@@ -107,21 +118,31 @@ async def complete(request: Request, settings: Settings) -> Completion:
     """One non-streamed completion, with the same retries and error handling."""
     litellm()
     started = time.monotonic()
-    attempt = 0
-    while True:
-        try:
-            response = await _call(request, settings, stream=False)
-            break
-        except Exception as exc:  # noqa: BLE001
-            delay = _retry_delay(exc, attempt, settings)
-            if delay is None:
-                raise _convert(exc, request) from exc
-            attempt += 1
-            await asyncio.sleep(delay)
+    async for _kind, response in _attempts(request, settings, lambda: _call(request, settings, stream=False)):
+        pass
     try:
         return _from_response(response, request, started)
     except Exception as exc:  # noqa: BLE001
         raise _convert(exc, request) from exc
+
+
+async def _attempts(request: Request, settings: Settings, start: Callable[[], Awaitable[Any]]) -> AsyncIterator[Event]:
+    """Call ``start`` until it succeeds or may not be retried: ("retry", info) before
+    each wait, then ("ok", what ``start`` returned). The one retry loop of this module."""
+    attempt = 0
+    while True:
+        try:
+            value = await start()
+        except Exception as exc:  # noqa: BLE001 - every provider failure is classified below
+            delay = _retry_delay(exc, attempt, settings)
+            if delay is None:
+                raise _convert(exc, request) from exc
+            attempt += 1
+            yield ("retry", {"attempt": attempt, "delay_s": round(delay, 2), "reason": _reason(exc)})
+            await asyncio.sleep(delay)
+            continue
+        yield ("ok", value)
+        return
 
 
 async def _call(request: Request, settings: Settings, *, stream: bool):

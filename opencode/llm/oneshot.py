@@ -1,8 +1,8 @@
 """One question, one answer: the engine behind ``opencode ask`` and recipe ask steps.
 
-``answer`` streams or not, consults the response cache for non-streamed calls, and
-hands every streamed piece to a callback as it arrives. ``answer_json`` asks for JSON
-matching a schema, validates it, retries once with the validation error, and raises
+``answer`` consults the response cache for a repeated question (a streamed answer
+comes straight from ``client.stream``). ``answer_json`` asks for JSON matching a
+schema, validates it, retries once with the validation error, and raises
 ``CheckFailed`` (exit 6) when the answer still does not fit.
 """
 
@@ -12,39 +12,26 @@ import json
 import re
 
 from ..errors import CheckFailed, UsageError
-from . import client
-from .types import Completion, Request
+from .types import Completion, Request, add_cost
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, Callable
+    from typing import Any
 
     from .cache import ResponseCache
+    from .types import ModelClient
 
 
-async def answer(
-    request: Request,
-    settings: client.Settings,
-    *,
-    stream: bool,
-    on_event: Callable[[str, Any], None] | None = None,
-    cache: ResponseCache | None = None,
-) -> Completion:
-    if not stream:
-        if cache is not None:
-            hit = cache.get(request)
-            if hit is not None:
-                return hit
-        completion = await client.complete(request, settings)
-        if cache is not None and not completion.tool_calls:
-            cache.put(request, completion)
-        return completion
-    async for kind, value in client.stream(request, settings):
-        if kind == "done":
-            return value
-        if on_event is not None:
-            on_event(kind, value)
-    raise AssertionError("the stream ended without a completion")
+async def answer(client: ModelClient, request: Request, cache: ResponseCache | None = None) -> Completion:
+    """One non-streamed answer, from the cache when it holds this very request."""
+    if cache is not None:
+        hit = cache.get(request)
+        if hit is not None:
+            return hit
+    completion = await client.complete(request)
+    if cache is not None and not completion.tool_calls:
+        cache.put(request, completion)
+    return completion
 
 
 def load_schema(value: str) -> dict[str, Any]:
@@ -95,11 +82,11 @@ def parse_json_reply(text: str, schema: dict[str, Any]) -> tuple[Any, str | None
     return value, None
 
 
-async def answer_json(request: Request, schema: dict[str, Any], settings: client.Settings, cache: ResponseCache | None = None) -> tuple[Completion, Any]:
+async def answer_json(client: ModelClient, request: Request, schema: dict[str, Any], cache: ResponseCache | None = None) -> tuple[Completion, Any]:
     """Ask for JSON matching ``schema``; one retry carrying the validation error."""
     messages = [{"role": "system", "content": schema_instruction(schema)}, *request.messages]
     first = Request(request.model, messages, temperature=request.temperature, max_tokens=request.max_tokens)
-    completion = await answer(first, settings, stream=False, cache=cache)
+    completion = await answer(client, first, cache)
     value, problem = parse_json_reply(completion.text, schema)
     if problem is None:
         return completion, value
@@ -109,10 +96,9 @@ async def answer_json(request: Request, schema: dict[str, Any], settings: client
         {"role": "user", "content": f"That answer is invalid: {problem}. Reply again with only the corrected JSON."},
     ]
     retry = Request(request.model, retry_messages, temperature=request.temperature, max_tokens=request.max_tokens)
-    second = await answer(retry, settings, stream=False)
+    second = await answer(client, retry)
     second.usage = completion.usage + second.usage
-    if completion.cost_usd is not None and second.cost_usd is not None:
-        second.cost_usd = completion.cost_usd + second.cost_usd
+    second.cost_usd = add_cost(completion.cost_usd, second.cost_usd)
     value, problem = parse_json_reply(second.text, schema)
     if problem is not None:
         raise CheckFailed(f"the answer does not match the schema after a retry: {problem}", hint=second.text[:500])

@@ -1,12 +1,26 @@
-"""What a model call returns, in our own terms (nothing from litellm leaks out)."""
+"""What a model call returns, in our own terms (nothing from litellm leaks out), and
+``ModelClient``, the seam every caller of a model goes through."""
 
 from __future__ import annotations
 
 import json
+from typing import Protocol
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any
+    from typing import Any, AsyncIterator
+
+#: Events a streamed call yields: ("text", str), ("reasoning", str), ("retry", dict),
+#: and finally ("done", Completion).
+Event = tuple
+
+
+def add_cost(total: float | None, more: float | None) -> float | None:
+    """Dollars added up. A price nobody knows (None) makes the total unknown too: a
+    budget must not believe a run was free because one model has no listed price."""
+    if total is None or more is None:
+        return None
+    return round(total + more, 8)
 
 
 class ToolCall:
@@ -121,3 +135,23 @@ class Request:
             default=str,
         )
         return hashlib.sha256(material.encode()).hexdigest()
+
+
+class ModelClient(Protocol):
+    """What the agent loop, ``ask`` and compaction need from a model.
+
+    ``llm.client.LiteLLMClient`` reaches every provider; ``llm.scripted.ScriptedModel``
+    replays scripted replies in-process, for tests and demos.
+    """
+
+    def stream(self, request: Request) -> AsyncIterator[Event]:
+        """Stream one completion: text pieces as they arrive, then ("done", Completion)."""
+        ...
+
+    async def complete(self, request: Request) -> Completion:
+        """One completion, not streamed."""
+        ...
+
+    def context_window(self, model: Any) -> int | None:
+        """How many tokens of input ``model`` takes; None when it is not known."""
+        ...

@@ -2,7 +2,7 @@
 
     from opencode.session import SessionStore, text_part, tool_part
 
-    store = SessionStore.for_runtime(runtime)          # or SessionStore.open(config, cwd, data_dir, env)
+    store = SessionStore.open(config, cwd, data_dir, env)   # what Workspace.sessions is
     session = store.create(agent="build", model="anthropic/claude-sonnet-4")
     session.add_message("user", [text_part("fix the failing test")])
     reply = session.add_message("assistant", agent="build", model=session.model)
@@ -11,8 +11,9 @@
     session.update_part(call, status="completed", output="...")
     store.save(session)
 
-The layers below know nothing of terminals; ``opencode.cli.session_cmd`` is the CLI face.
-This package imports only the standard library (``snapshot`` is a separate module).
+Nothing here knows of terminals; the session operations people use (list, show,
+export, import, undo, ...) are ``opencode.app.sessions``. This package imports only the
+standard library (``snapshot`` is a separate module).
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from .model import (
     title_from_prompt,
     tool_part,
 )
-from .redact import redact_text, redact_value
+from .env_secrets import redact_text, redact_value
 from .store import SessionStore, file_name, read_session, search_dirs, sessions_dir
 
 __all__ = [

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from ..errors import UsageError
+from ..llm.types import add_cost
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -239,7 +240,7 @@ class Session:
             if isinstance(value, (int, float)):
                 self.usage[key] = int(self.usage.get(key, 0) + value)
         if cost_usd:
-            self.cost_usd = round(self.cost_usd + float(cost_usd), 10)
+            self.cost_usd = add_cost(self.cost_usd, float(cost_usd)) or 0.0
         self.touch()
 
     def find_message(self, message_id: str) -> dict[str, Any] | None:

@@ -36,7 +36,7 @@ from ..errors import ToolError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
+    from collections.abc import Iterable, Mapping, Sequence
 
 TIMEOUT = 60.0
 """Seconds any one git call may take; a wedged git must not hang a turn forever."""
@@ -70,10 +70,13 @@ class Snapshots:
     a machine without git only fails when a snapshot is actually asked for.
     """
 
-    def __init__(self, root: Path, data_dir: Path, exclude: Iterable[Path] = ()) -> None:
+    def __init__(self, root: Path, data_dir: Path, exclude: Iterable[Path] = (), env: Mapping[str, str] | None = None) -> None:
         """``exclude``: folders inside the project that undo must never touch (the
-        session files an agent run writes into ``docs/sessions``, say)."""
+        session files an agent run writes into ``docs/sessions``, say). ``env`` is the
+        environment git runs with (its ``GIT_*`` variables dropped); without one, git
+        gets none but what it needs here."""
         self.root = Path(root).resolve()
+        self.env = dict(env or {})
         self.exclude = [Path(p) for p in exclude]
         key = hashlib.sha256(str(self.root).encode("utf-8", "surrogateescape")).hexdigest()[:16]
         self.store = Path(data_dir) / "snapshots" / key
@@ -290,7 +293,7 @@ class Snapshots:
         return self._run([*options, *args], input=input, ok=ok)
 
     def _run(self, args: list[str], *, input: bytes | None = None, ok: Sequence[int]) -> bytes:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_") or k in KEEP_GIT_VARS}
+        env = {k: v for k, v in self.env.items() if not k.startswith("GIT_") or k in KEEP_GIT_VARS}
         env.update(IDENTITY)
         env.update(
             GIT_CONFIG_NOSYSTEM="1",

@@ -109,7 +109,7 @@ class SessionStore:
     """Sessions of one project: saved into ``directory``, looked up in ``dirs``.
 
     ``env``, when given, is the environment whose secret values are masked in every
-    saved file (see ``opencode.session.redact``).
+    saved file (see ``opencode.session.env_secrets``).
     """
 
     def __init__(
@@ -139,10 +139,6 @@ class SessionStore:
             env=env,
         )
 
-    @classmethod
-    def for_runtime(cls, runtime: Any) -> SessionStore:
-        return cls.open(runtime.config, runtime.cwd, runtime.data_dir, runtime.env)
-
     # -- writing -------------------------------------------------------------
 
     def create(
@@ -156,7 +152,7 @@ class SessionStore:
 
         Without a title, the first user prompt gives one.
         """
-        session = Session.new(str(self.project or Path.cwd()), title=title, agent=agent, model=model, parent_id=parent_id)
+        session = Session.new(str(self.project or self.directory), title=title, agent=agent, model=model, parent_id=parent_id)
         while self._matches(session.short_id) or (self.directory / file_name(session)).exists():
             session.id = Session.new("").id  # a short id already taken: keep them unique
         session.path = self.directory / file_name(session)
@@ -182,7 +178,7 @@ class SessionStore:
         if not self.env:
             return value
         if self._redactor is None:
-            from .redact import Redactor
+            from .env_secrets import Redactor
 
             self._redactor = Redactor(self.env)
         return self._redactor.value(value)

@@ -1,21 +1,30 @@
-"""The tool registry: built-in tools by name, loaded on first use.
+"""The tool registry: every tool a run may use, by name, loaded on first use.
 
-``BUILTIN`` maps each name to ``module:attribute`` of its ``ToolSpec`` and a one-line
+Tools join a ``Registry`` through one registration hook: a *tool source* is a function
+that is handed ``register`` and calls it once per tool, with a ``ToolSpec`` or a
+``ToolEntry`` (a name, a one-line summary and where the spec lives, imported only when
+the tool is used). The built-in tools come in through that same hook
+(``builtin_tools``), and so will tools from MCP servers and tools defined in Python:
+each then gets every face a built-in has.
+
+``BUILTIN`` maps each built-in name to ``module:attribute`` of its ``ToolSpec`` and a
 summary, so listing tools (``opencode --help``, ``opencode tool list``) imports no tool
-module. Tools from MCP servers and config join a ``Registry`` at run time and then get
-every face a built-in has.
+module.
 """
 
 from __future__ import annotations
 
 import importlib
 
-from ..errors import UsageError
+from ..errors import PermissionDenied, UsageError
 from .base import ToolContext, ToolResult, ToolSpec
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Iterable
+    from typing import Any, Callable, Iterable
+
+    Register = Callable[["ToolSpec | ToolEntry"], None]
+    ToolSource = Callable[[Register], None]
 
 BUILTIN: dict[str, tuple[str, str]] = {
     "read": ("opencode.tools.read:SPEC", "Read a file with line numbers"),
@@ -36,66 +45,109 @@ BUILTIN: dict[str, tuple[str, str]] = {
     "plan": ("opencode.tools.plan:SPEC", "Enter or leave the read-only plan agent (agent runs only)"),
 }
 
-#: Tools whose CLI face lives inside a group instead of at the top level.
-GROUPED = {"todowrite": "todo", "todoread": "todo"}
-
 _loaded: dict[str, ToolSpec] = {}
+
+
+class ToolEntry:
+    """A registered tool whose spec is imported from ``target`` (``module:attr``) when
+    first used, so that registering costs nothing."""
+
+    __slots__ = ("name", "summary", "target")
+
+    def __init__(self, name: str, summary: str, target: str) -> None:
+        self.name, self.summary, self.target = name, summary, target
+
+    def load(self) -> ToolSpec:
+        spec = _loaded.get(self.target)
+        if spec is None:
+            module_name, attribute = self.target.split(":")
+            spec = _loaded[self.target] = getattr(importlib.import_module(module_name), attribute)
+        return spec
+
+
+def builtin_tools(register: Register) -> None:
+    """The tool source of the built-in tools."""
+    for name, (target, summary) in BUILTIN.items():
+        register(ToolEntry(name, summary, target))
 
 
 def builtin_spec(name: str) -> ToolSpec:
     """The ``ToolSpec`` of a built-in tool, importing its module on first use."""
-    spec = _loaded.get(name)
-    if spec is None:
-        if name not in BUILTIN:
-            raise unknown_tool(name, BUILTIN)
-        module_name, attribute = BUILTIN[name][0].split(":")
-        spec = getattr(importlib.import_module(module_name), attribute)
-        _loaded[name] = spec
-    return spec
+    if name not in BUILTIN:
+        raise unknown_tool(name, BUILTIN)
+    return ToolEntry(name, BUILTIN[name][1], BUILTIN[name][0]).load()
 
 
 def unknown_tool(name: str, known: Iterable[str]) -> UsageError:
-    import difflib
+    from ..suggest import did_you_mean
 
     known = sorted(known)
-    close = difflib.get_close_matches(name, known, n=3)
-    hint = f"did you mean {', '.join(close)}?" if close else f"known tools: {', '.join(known)}"
-    return UsageError(f"unknown tool {name!r}", hint=hint)
+    return UsageError(f"unknown tool {name!r}", hint=did_you_mean(name, known) or f"known tools: {', '.join(known)}")
 
 
 class Registry:
-    """The tools available to one run: built-ins plus any registered at run time,
-    minus those disabled by ``[tools]`` in config."""
+    """The tools available to one run: those the sources register, minus those
+    disabled by ``[tools] NAME = false`` in config.
 
-    def __init__(self, disabled: Iterable[str] = ()) -> None:
+    A name registered twice keeps its first tool; the clash is noted in ``warnings``.
+    """
+
+    def __init__(self, disabled: Iterable[str] = (), sources: Iterable[ToolSource] = (builtin_tools,)) -> None:
         self.disabled = set(disabled)
-        self.extra: dict[str, ToolSpec] = {}
+        self.warnings: list[str] = []
+        self._tools: dict[str, ToolSpec | ToolEntry] = {}
+        for source in sources:
+            source(self.register)
 
     @classmethod
-    def from_config(cls, config) -> Registry:
+    def from_config(cls, config: Any, sources: Iterable[ToolSource] = (builtin_tools,)) -> Registry:
         """The tools a config allows: ``[tools] NAME = false`` disables one."""
         tools = config.get("tools", {}) if config is not None else {}
-        return cls(disabled=[name for name, on in tools.items() if on is False])
+        return cls(disabled=[name for name, on in tools.items() if on is False], sources=sources)
 
-    def register(self, spec: ToolSpec) -> None:
-        self.extra[spec.name] = spec
+    def register(self, tool: ToolSpec | ToolEntry) -> None:
+        """The registration hook every tool source is handed."""
+        if tool.name in self._tools:
+            self.warnings.append(f"a second tool named {tool.name!r} was ignored")
+            return
+        self._tools[tool.name] = tool
+
+    def all_names(self) -> list[str]:
+        """Every registered tool, disabled ones included, in registration order."""
+        return list(self._tools)
 
     def names(self) -> list[str]:
-        return [n for n in [*BUILTIN, *self.extra] if n not in self.disabled]
+        return [name for name in self._tools if name not in self.disabled]
 
     def get(self, name: str) -> ToolSpec:
         if name in self.disabled:
-            from ..errors import PermissionDenied
-
             raise PermissionDenied(f"tool {name!r} is disabled by [tools] in config")
-        if name in self.extra:
-            return self.extra[name]
-        if name in BUILTIN:
-            return builtin_spec(name)
-        raise unknown_tool(name, self.names())
+        tool = self._tools.get(name)
+        if tool is None:
+            raise unknown_tool(name, self.names())
+        return tool.load() if isinstance(tool, ToolEntry) else tool
 
     def specs(self) -> list[ToolSpec]:
         return [self.get(n) for n in self.names()]
 
+    def summary(self, name: str) -> str:
+        """A tool's one-line summary, without importing it when it has one registered."""
+        tool = self._tools[name]
+        if isinstance(tool, ToolEntry):
+            return tool.summary
+        return tool.description.splitlines()[0] if tool.description else ""
 
-__all__ = ["BUILTIN", "Registry", "ToolContext", "ToolResult", "ToolSpec", "builtin_spec"]
+    def spec(self, name: str) -> ToolSpec:
+        """A registered tool's spec, even when config disables it (for listings)."""
+        tool = self._tools[name]
+        return tool.load() if isinstance(tool, ToolEntry) else tool
+
+    def describe(self, name: str, params: dict[str, Any]) -> str:
+        """What a call acts on (``read`` of ``main.py``: "main.py"); '' for unknown tools."""
+        try:
+            return self.spec(name).describe(params)
+        except (KeyError, ImportError, AttributeError):
+            return ""
+
+
+__all__ = ["BUILTIN", "Registry", "ToolContext", "ToolEntry", "ToolResult", "ToolSpec", "builtin_spec", "builtin_tools"]

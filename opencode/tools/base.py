@@ -14,8 +14,10 @@ if TYPE_CHECKING:
     from typing import Any, Awaitable, Callable, Literal, Mapping
 
     from ..paths import PathPolicy
+    from .host import ToolHost
 
     Permission = Literal["read", "write", "execute", "network"]
+    SubjectKind = Literal["path", "command", "text"]
     RunFn = Callable[[dict[str, Any], "ToolContext"], Awaitable["ToolResult"]]
 
 # Plain classes rather than dataclasses: ``dataclasses`` imports ``inspect``, which
@@ -55,10 +57,12 @@ class ToolContext:
     """Everything a tool may know about where and for whom it runs.
 
     Tools reach the file system only through ``paths`` and keep their state under
-    ``data_dir``. ``session_id`` is None for stand-alone CLI use. ``config`` is the
-    merged configuration mapping (plain data). ``read_files`` records, per session,
-    the files a model has read and their modification times, for the read-before-edit
-    rule.
+    ``data_dir``. ``config`` is the merged configuration mapping (plain data), ``env``
+    the environment commands run with. ``read_files`` records, in an agent run, the
+    files the model has read and their modification times, for the read-before-edit
+    rule (None outside agent runs: the rule is off). ``host`` is what the caller offers
+    beyond files: other tools, a person, subagents, the agent switch, the todo list
+    (see ``tools.host``).
     """
 
     def __init__(
@@ -67,19 +71,19 @@ class ToolContext:
         data_dir: Path,
         config: Any = None,
         env: Mapping[str, str] | None = None,
-        session_id: str | None = None,
-        agent: str | None = None,
         read_files: dict[str, float] | None = None,
-        extras: dict[str, Any] | None = None,
+        host: ToolHost | None = None,
     ) -> None:
         self.paths = paths
         self.data_dir = data_dir
         self.config = config
         self.env = env if env is not None else {}
-        self.session_id = session_id
-        self.agent = agent
         self.read_files = read_files
-        self.extras = extras if extras is not None else {}
+        if host is None:
+            from .host import ToolHost
+
+            host = ToolHost()
+        self.host = host
 
     @property
     def root(self) -> Path:
@@ -93,13 +97,33 @@ class ToolContext:
 class ToolSpec:
     """One tool. See the module docstring.
 
-    ``stdin_param`` names the parameter filled from a pipe's text when it is not given
-    (``write``'s ``content``). ``loop_free`` promises that ``run`` awaits nothing that
-    needs an event loop, so the CLI may drive it without importing asyncio (which
-    costs more than the whole of a ``read``).
+    Besides what every face needs, a tool declares what the layers above must know, so
+    that none of them has to name it:
+
+    - ``stdin_param``: the parameter filled from a pipe's text when it is not given
+      (``write``'s ``content``).
+    - ``loop_free``: ``run`` awaits nothing that needs an event loop, so the CLI may
+      drive it without importing asyncio (which costs more than a whole ``read``).
+    - ``concurrent``: calls may run at the same time as other concurrent calls.
+    - ``writes``: a call may change project files, so an agent turn takes an undo point
+      before it (default: ``write`` and ``execute`` tools).
+    - ``subject``: the parameter naming what a call acts on (a path, a command, a
+      URL): what permission rules match, progress lines and context labels show.
+    - ``subject_kind``: how rules match the subject: ``path`` (normalized, so
+      ``src/../x`` is not under ``src/*``), ``command`` (a shell command, split into
+      its parts and searched for substitutions) or ``text``.
+    - ``path_params``: the parameters that are file-system paths (for the
+      ``external_directory`` rule); default ``("path",)`` when there is one.
+    - ``uses``: the host capabilities ``run`` calls on (``tools.host.CAPABILITIES``).
+    - ``nested``: for a tool that runs other tools, ``nested(params)`` lists the
+      ``(tool, params)`` calls a call makes (so an undo point is taken for a ``batch``
+      that writes).
     """
 
-    __slots__ = ("name", "description", "parameters", "run", "permission", "positional", "stdin_param", "loop_free")
+    __slots__ = (
+        "name", "description", "parameters", "run", "permission", "positional", "stdin_param", "loop_free",
+        "concurrent", "writes", "subject", "subject_kind", "path_params", "uses", "nested",
+    )
 
     def __init__(
         self,
@@ -111,6 +135,14 @@ class ToolSpec:
         positional: tuple[str, ...] = (),
         stdin_param: str | None = None,
         loop_free: bool = False,
+        *,
+        concurrent: bool = False,
+        writes: bool | None = None,
+        subject: str | None = None,
+        subject_kind: SubjectKind | None = None,
+        path_params: tuple[str, ...] | None = None,
+        uses: tuple[str, ...] = (),
+        nested: Callable[[dict[str, Any]], list[tuple[str, dict[str, Any]]]] | None = None,
     ) -> None:
         self.name = name
         self.description = description
@@ -120,6 +152,14 @@ class ToolSpec:
         self.positional = positional
         self.stdin_param = stdin_param
         self.loop_free = loop_free
+        self.concurrent = concurrent
+        self.writes = permission in ("write", "execute") if writes is None else writes
+        properties = parameters.get("properties", {})
+        self.path_params = path_params if path_params is not None else (("path",) if "path" in properties else ())
+        self.subject = subject
+        self.subject_kind: SubjectKind = subject_kind or ("path" if subject in self.path_params else "text")
+        self.uses = tuple(uses)
+        self.nested = nested
 
     def __repr__(self) -> str:
         return f"ToolSpec({self.name!r}, permission={self.permission!r})"
@@ -131,6 +171,20 @@ class ToolSpec:
     @property
     def required(self) -> list[str]:
         return list(self.parameters.get("required", []))
+
+    def describe(self, params: Mapping[str, Any]) -> str:
+        """What a call acts on, for people and labels: its subject's value, or ''."""
+        value = params.get(self.subject) if self.subject else None
+        return value if isinstance(value, str) else ""
+
+    def calls_within(self, params: Mapping[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+        """The tool calls a call of this tool makes itself (none for most tools)."""
+        if self.nested is None:
+            return []
+        try:
+            return list(self.nested(dict(params)))
+        except (KeyError, TypeError, AttributeError):
+            return []
 
     def function_schema(self) -> dict[str, Any]:
         """The OpenAI-style function definition sent to models through litellm."""

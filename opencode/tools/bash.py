@@ -264,4 +264,7 @@ SPEC = ToolSpec(
     run=run,
     permission="execute",
     positional=("command",),
+    subject="command",
+    subject_kind="command",
+    path_params=("workdir",),
 )

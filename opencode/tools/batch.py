@@ -1,13 +1,14 @@
 """``batch``: up to 25 independent tool calls at once, results in order.
 
-Inside an agent run every call passes the same permission checks as a direct call;
-from the command line the calls run as any CLI tool call does.
+Each call goes through the host: inside an agent run it passes the same permission
+checks as a direct call; from the command line it runs as any CLI tool call does.
 """
 
 from __future__ import annotations
 
-from ..errors import OpencodeError, UsageError
+from ..errors import UsageError
 from .base import ToolContext, ToolResult, ToolSpec
+from .host import TOOLS
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -47,33 +48,19 @@ async def run(params: dict[str, Any], ctx: ToolContext) -> ToolResult:
     import asyncio
 
     calls = params["tool_calls"]
-    if any(c["tool"] == "batch" for c in calls):
+    if any(c["tool"] == SPEC.name for c in calls):
         raise UsageError("batch cannot contain batch")
-    execute = ctx.extras.get("execute_tool") or _standalone(ctx)
-    results = await asyncio.gather(*(execute(c["tool"], c["parameters"]) for c in calls))
-    failed = sum(1 for r in results if r["status"] != "completed")
-    blocks = [f"## {i + 1}. {r['tool']} ({r['status']})\n{r['output']}" for i, r in enumerate(results)]
+    outcomes = await asyncio.gather(*(ctx.host.call_tool(c["tool"], c["parameters"], ctx) for c in calls))
+    failed = sum(1 for o in outcomes if not o.ok)
+    blocks = [f"## {i + 1}. {o.tool} ({o.status})\n{o.output}" for i, o in enumerate(outcomes)]
     return ToolResult(
-        output=f"{len(results) - failed} of {len(results)} calls succeeded\n\n" + "\n\n".join(blocks),
-        metadata={"results": [{k: r[k] for k in ("tool", "status", "error")} for r in results], "failed": failed},
+        output=f"{len(outcomes) - failed} of {len(outcomes)} calls succeeded\n\n" + "\n\n".join(blocks),
+        metadata={"results": [{"tool": o.tool, "status": o.status, "error": o.message} for o in outcomes], "failed": failed},
     )
 
 
-def _standalone(ctx: ToolContext):
-    """Calls without an agent run: straight to the tools, as `opencode tool call` does."""
-    from . import Registry
-    from .runner import call_tool
-
-    registry = Registry.from_config(ctx.config)
-
-    async def execute(name: str, parameters: dict[str, Any]) -> dict[str, Any]:
-        try:
-            result = await call_tool(registry.get(name), parameters, ctx)
-        except OpencodeError as error:
-            return {"tool": name, "status": "error", "output": f"Error: {error.message}", "metadata": {}, "error": error.message}
-        return {"tool": name, "status": "completed", "output": result.output, "metadata": result.metadata, "error": None}
-
-    return execute
+def _calls(params: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    return [(str(c["tool"]), c["parameters"]) for c in params["tool_calls"] if isinstance(c, dict)]
 
 
-SPEC = ToolSpec(name="batch", description=DESCRIPTION, parameters=PARAMETERS, run=run, permission="read")
+SPEC = ToolSpec(name="batch", description=DESCRIPTION, parameters=PARAMETERS, run=run, permission="read", uses=(TOOLS,), nested=_calls)

@@ -67,5 +67,6 @@ SPEC = ToolSpec(
     run=run,
     permission="write",
     positional=("path",),
+    subject="path",
     loop_free=True,
 )

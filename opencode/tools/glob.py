@@ -52,4 +52,6 @@ SPEC = ToolSpec(
     permission="read",
     positional=("pattern", "path"),
     loop_free=True,
+    concurrent=True,
+    subject="pattern",
 )

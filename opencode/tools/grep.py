@@ -117,4 +117,6 @@ SPEC = ToolSpec(
     permission="read",
     positional=("pattern", "path"),
     loop_free=True,
+    concurrent=True,
+    subject="pattern",
 )

@@ -76,4 +76,6 @@ SPEC = ToolSpec(
     permission="read",
     positional=("path",),
     loop_free=True,
+    concurrent=True,
+    subject="path",
 )

@@ -82,5 +82,6 @@ SPEC = ToolSpec(
     run=run,
     permission="write",
     positional=("path",),
+    subject="path",
     loop_free=True,
 )

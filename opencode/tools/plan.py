@@ -1,13 +1,14 @@
 """``plan``: switch the session to the read-only plan agent, and back.
 
 Entering plan mode is always allowed; leaving it needs the user's approval (asked, or
-``--yes``), so a model cannot lift the plan agent's read-only rule by itself.
+``--yes``), so a model cannot lift the plan agent's read-only rule by itself. The host
+(the agent run) does the switching and the asking.
 """
 
 from __future__ import annotations
 
-from ..errors import UsageError
 from .base import ToolContext, ToolResult, ToolSpec
+from .host import AGENT_SWITCH
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -23,14 +24,22 @@ PARAMETERS: dict[str, Any] = {
     "additionalProperties": False,
 }
 
+PLAN_AGENT = "plan"
+
 
 async def run(params: dict[str, Any], ctx: ToolContext) -> ToolResult:
-    switch = ctx.extras.get("switch_agent")
-    if switch is None:
-        raise UsageError("plan switches agents inside an agent run", hint='use: opencode agent plan "..."')
-    agent = await switch("plan" if params["action"] == "enter" else "exit")
-    note = "Planning mode: read-only. Explore, then present a plan." if agent == "plan" else f"Left planning mode; now the {agent} agent."
+    agent = await ctx.host.switch_agent(PLAN_AGENT if params["action"] == "enter" else "exit")
+    note = "Planning mode: read-only. Explore, then present a plan." if agent == PLAN_AGENT else f"Left planning mode; now the {agent} agent."
     return ToolResult(output=note, metadata={"agent": agent})
 
 
-SPEC = ToolSpec(name="plan", description=DESCRIPTION, parameters=PARAMETERS, run=run, permission="read", positional=("action",))
+SPEC = ToolSpec(
+    name="plan",
+    description=DESCRIPTION,
+    parameters=PARAMETERS,
+    run=run,
+    permission="read",
+    positional=("action",),
+    subject="action",
+    uses=(AGENT_SWITCH,),
+)

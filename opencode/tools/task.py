@@ -1,14 +1,15 @@
 """``task``: hand a self-contained job to a subagent and get its final answer back.
 
 The subagent runs in a child session of its own (so its messages do not crowd the
-parent's context) with its own tools and permissions. Only inside an agent run: the
-loop provides the runner.
+parent's context) with its own tools and permissions. Only inside an agent run: its
+host starts the subagent.
 """
 
 from __future__ import annotations
 
-from ..errors import ToolError, UsageError
+from ..errors import ToolError
 from .base import ToolContext, ToolResult, ToolSpec
+from .host import SUBAGENTS
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -33,17 +34,24 @@ PARAMETERS: dict[str, Any] = {
 
 
 async def run(params: dict[str, Any], ctx: ToolContext) -> ToolResult:
-    runner = ctx.extras.get("run_subagent")
-    if runner is None:
-        raise UsageError("task runs subagents inside an agent run", hint='use: opencode agent general "..."')
-    outcome = await runner(params.get("agent", "general"), params["prompt"], params.get("description", ""))
-    if outcome["exit_code"] and not outcome["text"]:
-        raise ToolError(f"the {params.get('agent', 'general')} subagent failed (exit {outcome['exit_code']})")
+    agent = params.get("agent", "general")
+    outcome = await ctx.host.run_subagent(agent, params["prompt"], params.get("description", ""))
+    if outcome.exit_code and not outcome.text:
+        raise ToolError(f"the {agent} subagent failed (exit {outcome.exit_code})")
     return ToolResult(
-        output=outcome["text"] or "(the subagent gave no answer)",
-        text=outcome["text"],
-        metadata={"session_id": outcome["session_id"], "agent": params.get("agent", "general")},
+        output=outcome.text or "(the subagent gave no answer)",
+        text=outcome.text,
+        metadata={"session_id": outcome.session_id, "agent": agent},
     )
 
 
-SPEC = ToolSpec(name="task", description=DESCRIPTION, parameters=PARAMETERS, run=run, permission="read", positional=("prompt",))
+SPEC = ToolSpec(
+    name="task",
+    description=DESCRIPTION,
+    parameters=PARAMETERS,
+    run=run,
+    permission="read",
+    positional=("prompt",),
+    subject="description",
+    uses=(SUBAGENTS,),
+)

@@ -1,8 +1,8 @@
 """``todowrite`` / ``todoread``: a todo list the model keeps while it works.
 
-The list belongs to the session (``ctx.session_id``) or, for stand-alone CLI use, to
-the project (keyed by a hash of its root), and is stored as versioned JSON under
-``todos/`` in the data directory, written atomically. ``load``, ``save`` and
+The list belongs to whoever the host says (``ctx.host.todo_scope()``): the session of an
+agent run or, for stand-alone CLI use, the project (keyed by a hash of its root). It is
+stored as versioned JSON under ``todos/`` in the data directory, written atomically. ``load``, ``save`` and
 ``next_id`` are the store; the ``opencode todo`` commands (add, list, done) use them to
 build a new list and then call these same tools, so every face shares one
 implementation and every change is a ``todowrite`` record.
@@ -19,6 +19,7 @@ import json
 from ..errors import InvalidParams, ToolError
 from ..fsutil import atomic_write
 from .base import ToolContext, ToolResult, ToolSpec
+from .host import TODO
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -87,9 +88,10 @@ def store_path(ctx: ToolContext) -> Path:
     """The file holding this session's list, or this project's when there is no session."""
     import hashlib
 
-    if ctx.session_id:
-        safe = ctx.session_id.replace("-", "").replace("_", "").isalnum()
-        key = ctx.session_id if safe else hashlib.sha256(ctx.session_id.encode()).hexdigest()[:24]
+    session_id = ctx.host.todo_scope()
+    if session_id:
+        safe = session_id.replace("-", "").replace("_", "").isalnum()
+        key = session_id if safe else hashlib.sha256(session_id.encode()).hexdigest()[:24]
         return ctx.data_dir / "todos" / f"session-{key}.json"
     digest = hashlib.sha256(str(ctx.root).encode()).hexdigest()[:24]
     return ctx.data_dir / "todos" / f"project-{digest}.json"
@@ -112,7 +114,8 @@ def load(ctx: ToolContext) -> list[dict[str, Any]]:
 
 
 def save(ctx: ToolContext, todos: list[dict[str, Any]]) -> None:
-    owner = {"session_id": ctx.session_id} if ctx.session_id else {"project": str(ctx.root)}
+    session_id = ctx.host.todo_scope()
+    owner = {"session_id": session_id} if session_id else {"project": str(ctx.root)}
     body = {"version": FORMAT_VERSION, **owner, "todos": todos}
     try:
         atomic_write(store_path(ctx), (json.dumps(body, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
@@ -157,7 +160,7 @@ def result(todos: list[dict[str, Any]], ctx: ToolContext) -> ToolResult:
     return ToolResult(
         output=checklist(todos),
         title=f"{tally['open']} todos",
-        metadata={"todos": todos, "counts": tally, "scope": "session" if ctx.session_id else "project"},
+        metadata={"todos": todos, "counts": tally, "scope": "session" if ctx.host.todo_scope() else "project"},
     )
 
 
@@ -173,6 +176,7 @@ WRITE = ToolSpec(
     run=run_write,
     permission="read",
     loop_free=True,
+    uses=(TODO,),
 )
 
 READ = ToolSpec(
@@ -182,4 +186,6 @@ READ = ToolSpec(
     run=run_read,
     permission="read",
     loop_free=True,
+    concurrent=True,
+    uses=(TODO,),
 )

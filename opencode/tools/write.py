@@ -62,6 +62,7 @@ SPEC = ToolSpec(
     run=run,
     permission="write",
     positional=("path",),
+    subject="path",
     stdin_param="content",
     loop_free=True,
 )

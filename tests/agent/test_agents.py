@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 
 from opencode.agent.agents import (
-    WRITE_TOOLS,
     AgentSet,
     agent_summary_records,
     builtin_agents,
@@ -19,6 +18,8 @@ from opencode.errors import ConfigError, UsageError
 from opencode.tools import BUILTIN, builtin_spec
 
 KINDS = {name: builtin_spec(name).permission for name in BUILTIN}
+#: The built-in tools that change project files (what the read-only rule keeps away).
+WRITE_TOOLS = [name for name, kind in KINDS.items() if kind == "write"]
 
 
 def allowed(agent) -> set[str]:

@@ -1,7 +1,7 @@
 """The permission engine with the real agents and the real tool specs.
 
 Each test builds ``Permissions`` the way an agent run does (the ``[permissions]`` table,
-an agent from ``builtin_agents``/``load_agents``, ``--yes``, ``--allow`` grants, an asker)
+an agent from ``builtin_agents``/``load_agents``, ``--yes``, ``--allow`` grants, a person)
 and asks it about calls a model could make.
 """
 
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from opencode.agent.agents import WRITE_TOOLS, builtin_agents, load_agents
+from opencode.agent.agents import builtin_agents, load_agents
 from opencode.agent.permissions import (
     Permissions,
     command_parts,
@@ -25,10 +25,11 @@ from opencode.tools import BUILTIN, builtin_spec
 
 AGENTS = builtin_agents()
 BASH = builtin_spec("bash")
+WRITE_TOOLS = [name for name in BUILTIN if builtin_spec(name).permission == "write"]
 
 
 def decide(config: dict | None, command: str, agent: str = "build", **options):
-    """One bash decision, headless unless an asker is given."""
+    """One bash decision, headless unless a person is given."""
     permissions = Permissions(config, AGENTS[agent], **options)
     return asyncio.run(permissions.decide(BASH, {"command": command}))
 
@@ -44,9 +45,12 @@ class Asker:
         self.answers = list(answers)
         self.asked: list[tuple[str, dict, str]] = []
 
-    async def __call__(self, tool: str, params: dict, pattern: str) -> str:
-        self.asked.append((tool, params, pattern))
+    async def approve(self, ask) -> str:
+        self.asked.append((ask.tool, ask.params, ask.pattern))
         return self.answers.pop(0)
+
+    async def answer(self, questions):
+        return None
 
 
 # -- bash_allow and how commands are split ------------------------------------------
@@ -148,7 +152,7 @@ TABLE = {"*": "ask", "git *": "allow", "git push *": "ask", "git push --force*":
 )
 def test_bash_table_longest_pattern_wins_and_deny_beats_allow(command, expected):
     ask = Asker("once")
-    decision = decide({"bash": TABLE}, command, asker=ask)
+    decision = decide({"bash": TABLE}, command, person=ask)
     outcome = "deny" if not decision.allowed else "ask" if decision.asked else "allow"
     assert outcome == expected, (command, decision)
 
@@ -214,7 +218,7 @@ def test_allow_grant_with_a_path_pattern():
 
 def test_always_is_remembered_for_the_run():
     ask = Asker("always")
-    permissions = Permissions({}, AGENTS["build"], asker=ask)
+    permissions = Permissions({}, AGENTS["build"], person=ask)
     first = asyncio.run(permissions.decide(BASH, {"command": "npm test"}))
     assert first.allowed and first.asked
     assert ask.asked == [("bash", {"command": "npm test"}, "bash:npm *")]
@@ -230,7 +234,7 @@ def test_always_is_remembered_for_the_run():
 
 def test_once_is_not_remembered_and_deny_is_a_denial():
     ask = Asker("once", "deny")
-    permissions = Permissions({"write": "ask"}, AGENTS["build"], asker=ask)
+    permissions = Permissions({"write": "ask"}, AGENTS["build"], person=ask)
     write = builtin_spec("write")
     assert asyncio.run(permissions.decide(write, {"path": "a", "content": ""})).allowed
     denied = asyncio.run(permissions.decide(write, {"path": "a", "content": ""}))
@@ -240,7 +244,7 @@ def test_once_is_not_remembered_and_deny_is_a_denial():
 
 def test_always_for_a_tool_covers_every_later_call():
     ask = Asker("always")
-    permissions = Permissions({"edit": "ask"}, AGENTS["build"], asker=ask)
+    permissions = Permissions({"edit": "ask"}, AGENTS["build"], person=ask)
     edit = builtin_spec("edit")
     for path in ("a.py", "b.py", "c/d.py"):
         assert asyncio.run(permissions.decide(edit, {"path": path})).allowed
@@ -254,7 +258,7 @@ def test_always_for_a_tool_covers_every_later_call():
 @pytest.mark.parametrize("tool", WRITE_TOOLS)
 def test_read_only_agents_refuse_write_tools_whatever_the_config(agent, tool):
     ask = Asker("always")
-    permissions = Permissions({tool: "allow"}, AGENTS[agent], yes=True, grants=[tool], asker=ask)
+    permissions = Permissions({tool: "allow"}, AGENTS[agent], yes=True, grants=[tool], person=ask)
     decision = asyncio.run(permissions.decide(builtin_spec(tool), {"path": "a.txt", "content": "x"}))
     assert not decision.allowed and "read-only" in decision.reason
     assert ask.asked == []
@@ -348,7 +352,7 @@ def test_external_directory_ask(tmp_path: Path, project: Path):
 
     policy = PathPolicy(project, project, external="ask")
     ask = Asker("once")
-    person = Permissions(config, AGENTS["build"], asker=ask, paths=policy)
+    person = Permissions(config, AGENTS["build"], person=ask, paths=policy)
     assert asyncio.run(person.decide(read, {"path": str(outside / "notes.txt")})).allowed
     assert ask.asked[0][0] == "external_directory"
     assert policy.resolve(outside / "notes.txt") == (outside / "notes.txt").resolve()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from opencode import protocol
+from opencode.tools import Registry
 
 
 def test_plain_text_is_one_part():
@@ -25,7 +26,8 @@ def test_single_record_and_jsonl():
     assert one.records == [rec] and one.text == "x\n"
     many = protocol.parse_input(protocol.dumps(rec) + "\n" + protocol.dumps({**rec, "text": "y\n"}) + "\n")
     assert many.text == "x\ny\n"
-    assert many.context_parts()[0] == "output of `read` for a.py:\n     1\tx"
+    # The label names what the tool acted on, as the tool declares it (its subject).
+    assert many.context_parts(Registry().describe)[0] == "output of `read` for a.py:\n     1\tx"
 
 
 def test_text_falls_back_to_output():

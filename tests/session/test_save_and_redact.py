@@ -9,7 +9,7 @@ import threading
 import pytest
 
 from opencode.session import SessionStore, read_session, redact_text, redact_value, text_part, tool_part
-from opencode.session.redact import is_secret_name
+from opencode.session.env_secrets import is_secret_name
 
 
 def test_every_read_during_many_saves_is_valid_json(store: SessionStore, make_session):

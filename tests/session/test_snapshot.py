@@ -219,7 +219,7 @@ def test_the_users_repository_is_untouched(root: Path, data: Path, monkeypatch: 
     monkeypatch.setenv("GIT_DIR", str(root / ".git"))
     monkeypatch.setenv("GIT_INDEX_FILE", str(root / ".git" / "index"))
     monkeypatch.setenv("GIT_WORK_TREE", str(root))
-    snaps = Snapshots(root, data)
+    snaps = Snapshots(root, data, env=os.environ)
     tree = snaps.take()
     (root / "committed.txt").write_text("v3\n")
     (root / "staged.txt").unlink()
@@ -432,11 +432,10 @@ def test_a_broken_store_is_a_tool_error(root: Path, data: Path) -> None:
     assert caught.value.message.startswith("git ")
 
 
-def test_without_git_there_is_a_clear_error(root: Path, data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_without_git_there_is_a_clear_error(root: Path, data: Path, tmp_path: Path) -> None:
     empty = tmp_path / "no-bin"
     empty.mkdir()
-    monkeypatch.setenv("PATH", str(empty))
-    snaps = Snapshots(root, data)  # constructing needs no git
+    snaps = Snapshots(root, data, env={"PATH": str(empty)})  # constructing needs no git
     with pytest.raises(ToolError, match=GIT_MISSING):
         snaps.take()
 

@@ -11,7 +11,7 @@ from opencode.errors import FileMissing, PermissionDenied, ToolError
 from opencode.tools import builtin_spec
 from opencode.tools._patch import apply_hunks, parse
 from opencode.tools.base import ToolContext
-from opencode.tools.runner import call_tool_blocking
+from helpers import call_tool_blocking
 
 from helpers import tool_context
 

@@ -13,7 +13,7 @@ from opencode.errors import InvalidParams, PermissionDenied, ToolError
 from opencode.paths import PathPolicy
 from opencode.tools import bash
 from opencode.tools.base import ToolContext
-from opencode.tools.runner import call_tool
+from helpers import call_tool
 from procs import alive_with, marker, wait_gone
 
 

@@ -10,7 +10,7 @@ import pytest
 from opencode.errors import FileMissing, InvalidParams, PermissionDenied, ToolError
 from opencode.tools import builtin_spec
 from opencode.tools.base import ToolContext
-from opencode.tools.runner import call_tool_blocking
+from helpers import call_tool_blocking
 
 from helpers import tool_context
 

@@ -11,13 +11,26 @@ from opencode.errors import InvalidParams, ToolError
 from opencode.paths import PathPolicy
 from opencode.tools import todo
 from opencode.tools.base import ToolContext
-from opencode.tools.runner import call_tool_blocking
+from opencode.tools.host import ToolHost
+from helpers import call_tool_blocking
+
+
+class SessionHost(ToolHost):
+    """A host whose todo list belongs to a session, as an agent run's does."""
+
+    def __init__(self, session_id: str) -> None:
+        super().__init__()
+        self.session_id = session_id
+
+    def todo_scope(self) -> str | None:
+        return self.session_id
 
 
 def make_ctx(tmp_path: Path, project: str = "proj", session_id: str | None = None) -> ToolContext:
     root = tmp_path / project
     root.mkdir(exist_ok=True)
-    return ToolContext(paths=PathPolicy(root=root, cwd=root), data_dir=tmp_path / "data", session_id=session_id)
+    host = SessionHost(session_id) if session_id else None
+    return ToolContext(paths=PathPolicy(root=root, cwd=root), data_dir=tmp_path / "data", host=host)
 
 
 def write(ctx: ToolContext, todos: list[dict]):

@@ -8,9 +8,8 @@ import click
 
 from .. import protocol
 from ..errors import UsageError
-from ..tools import BUILTIN
 from .clickutil import leaf
-from .toolexec import run_tool_command
+from .invoke_tool import run_tool_command
 
 
 @click.group()
@@ -22,26 +21,14 @@ def tool() -> None:
 @leaf
 def list_tools(runtime) -> None:
     """List every tool with its permission kind and whether config enables it."""
-    registry = runtime.registry()
-    rows = []
-    for name in [*BUILTIN, *registry.extra]:
-        spec_summary = BUILTIN[name][1] if name in BUILTIN else registry.extra[name].description.splitlines()[0]
-        permission = registry.get(name).permission if name not in registry.disabled else _permission(name)
-        rows.append(protocol.record("tool", name=name, summary=spec_summary, permission=permission, enabled=name not in registry.disabled))
-    if runtime.mode == "human":
-        width = max(len(r["name"]) for r in rows) + 2
-        for r in rows:
-            state = "" if r["enabled"] else "  (disabled)"
-            runtime.stdout.write(f"{r['name'].ljust(width)}{r['permission']:<9}{r['summary']}{state}\n")
-        return
-    for r in rows:
-        runtime.emit({**r, "text": r["name"] + "\n"})
-
-
-def _permission(name: str) -> str:
-    from ..tools import builtin_spec
-
-    return builtin_spec(name).permission
+    registry = runtime.workspace.registry
+    for name in registry.all_names():
+        runtime.emit(
+            protocol.record(
+                "tool", name=name, summary=registry.summary(name), permission=registry.spec(name).permission,
+                enabled=name not in registry.disabled, text=name + "\n",
+            )
+        )
 
 
 @tool.command("schema")
@@ -49,19 +36,13 @@ def _permission(name: str) -> str:
 @leaf
 def schema(runtime, name: str) -> None:
     """Show a tool's description and the JSON Schema of its parameters."""
-    spec = runtime.registry().get(name)
-    rec = protocol.record(
-        "tool_schema",
-        name=spec.name,
-        description=spec.description,
-        permission=spec.permission,
-        positional=list(spec.positional),
-        parameters=spec.parameters,
+    spec = runtime.workspace.registry.get(name)
+    runtime.emit(
+        protocol.record(
+            "tool_schema", name=spec.name, description=spec.description, permission=spec.permission,
+            positional=list(spec.positional), parameters=spec.parameters, text=json.dumps(spec.parameters, indent=2) + "\n",
+        )
     )
-    if runtime.mode == "jsonl":
-        runtime.emit(rec)
-    else:
-        runtime.stdout.write(json.dumps(spec.parameters, indent=2) + "\n")
 
 
 @tool.command("call")
@@ -70,7 +51,7 @@ def schema(runtime, name: str) -> None:
 @leaf
 def call(runtime, name: str, params: str | None) -> None:
     """Call a tool with all parameters as one JSON object (``-`` or a pipe: stdin)."""
-    spec = runtime.registry().get(name)
+    spec = runtime.workspace.registry.get(name)
     if params is None or params == "-":
         piped = runtime.read_stdin()
         if piped is None or piped.is_empty:

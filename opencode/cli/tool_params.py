@@ -2,13 +2,13 @@
 
 ``faces(spec)`` says how each parameter appears on the command line: positional, or an
 option ``--name`` (underscores become dashes) of kind str/int/float/bool (``--x/--no-x``),
-list (repeatable) or json (a JSON value). The Click command (``toolcmd.py``) and the
+list (repeatable) or json (a JSON value). The Click command (``tool_commands.py``) and the
 fast parser below are both built from it.
 
 ``parse_fast`` handles the plain forms (``read main.py --offset 50 --limit=20``)
 without importing Click and returns None for anything else (``--help``, short options,
 ``--``, bad values), which then goes to Click for the full treatment and its error
-messages. ``tests/cli/test_toolargs.py`` checks both parsers agree.
+messages. ``tests/core/test_tool_params.py`` checks both parsers agree.
 """
 
 from __future__ import annotations

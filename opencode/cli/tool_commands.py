@@ -8,8 +8,8 @@ import click
 
 from ..tools.base import ToolSpec
 from .clickutil import JSON, output_options, pass_runtime
-from .toolargs import faces
-from .toolexec import run_tool_command
+from .tool_params import faces
+from .invoke_tool import run_tool_command
 
 _TYPES = {"str": click.STRING, "int": click.INT, "float": click.FLOAT, "json": JSON}
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import click
 import pytest
 
-from opencode.cli.toolargs import parse_fast
-from opencode.cli.toolcmd import make_command
+from opencode.cli.tool_params import parse_fast
+from opencode.cli.tool_commands import make_command
 from opencode.tools import builtin_spec
 
 CASES = [

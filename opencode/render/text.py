@@ -1,0 +1,37 @@
+"""Plain text: the text of each record (``protocol.record_text``), for ``> file``.
+
+A file's exact bytes for ``read``, a command's output for ``bash``, an answer for
+``ask``. A streamed answer is written as it arrives, and its final ``message`` then
+adds only the newline it may lack, so the answer appears once.
+"""
+
+from __future__ import annotations
+
+from .. import protocol
+from .base import Renderer
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+
+class TextRenderer(Renderer):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.streamed = ""
+
+    def show(self, record: dict[str, Any]) -> None:
+        kind = record.get("type")
+        if kind == "retry":
+            self.retry(record)
+            return
+        if kind == "text_delta":
+            self.streamed += record.get("text", "")
+            self.put(record.get("text", ""))
+        elif kind == "message":
+            text = "" if self.streamed else str(record.get("text", ""))
+            ending = self.streamed or text
+            self.streamed = ""
+            self.put(text if ending.endswith("\n") else text + "\n")
+        else:
+            self.put(protocol.record_text(record))
