@@ -83,7 +83,6 @@ class AgentLoop:
             UndoPoints(setup.snapshots, session, setup.sink, self.warnings),
             DoomLoopGuard(permissions.config.get("doom_loop", "ask"), setup.person),
         )
-        self._schemas: tuple[Any, list[dict[str, Any]]] = (None, [])
 
     def _tool_context(self) -> ToolContext:
         from ..tools.base import ToolContext
@@ -164,7 +163,7 @@ class AgentLoop:
 
     async def _turn(self) -> AsyncIterator[dict[str, Any]]:
         messages = await self._fitting_messages()
-        request = Request(self.setup.model, messages, tools=self._tool_schemas() or None, temperature=self.agent.temperature)
+        request = Request(self.setup.model, messages, tools=self.seat.tool_schemas(self.setup.registry) or None, temperature=self.agent.temperature)
         message = self.session.add_message("assistant", [], agent=self.agent.name, model=self.setup.model.name)
         completion = None
         async for kind, value in self.setup.client.stream(request):
@@ -219,15 +218,6 @@ class AgentLoop:
             message["cost_usd"] = completion.cost_usd
         self.session.add_usage(completion.usage.to_dict(), completion.cost_usd)
 
-    def _tool_schemas(self) -> list[dict[str, Any]]:
-        """The function schemas offered to the current agent, built once per agent."""
-        registry = self.setup.registry
-        key = (self.agent.name, tuple(registry.names()))
-        if self._schemas[0] != key:
-            offered = [spec for spec in registry.specs() if self.agent.allows_tool(spec.name, spec.permission)]
-            self._schemas = (key, [spec.function_schema() for spec in offered])
-        return self._schemas[1]
-
     # -- context -------------------------------------------------------------
 
     async def _fitting_messages(self) -> list[dict[str, Any]]:
@@ -236,10 +226,3 @@ class AgentLoop:
             self._account(summary)
             self.setup.sink.save(self.session)
         return messages
-
-    async def compact(self) -> str:
-        """Summarize the conversation now and continue from the summary."""
-        completion = await self.compactor.compact(self.setup.system_prompt(self.agent), self.session)
-        self._account(completion)
-        self.setup.sink.save(self.session)
-        return completion.text

@@ -1,4 +1,5 @@
-"""Which agent a run is right now: the one it started as, or plan mode.
+"""Which agent a run is right now: the one it started as, or plan mode, and so which
+tools its model is offered.
 
 The ``plan`` tool enters a read-only agent; leaving it again needs the person's
 approval (or ``--yes``), so a model cannot lift the read-only rule by itself.
@@ -12,6 +13,9 @@ from .seams import ALWAYS, ONCE, PermissionAsk
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
+    from ..tools import Registry
     from .agents import Agent, AgentSet
     from .permissions import Permissions
     from .seams import Person
@@ -23,6 +27,16 @@ class Seat:
     def __init__(self, agent: Agent, agents: AgentSet, permissions: Permissions, person: Person | None) -> None:
         self.agent = self.primary = agent
         self.agents, self.permissions, self.person = agents, permissions, person
+        self._schemas: tuple[Any, list[dict[str, Any]]] = (None, [])
+
+    def tool_schemas(self, registry: Registry) -> list[dict[str, Any]]:
+        """The function schemas the model is offered as the current agent (built once
+        per agent: an agent switch changes them)."""
+        key = (self.agent.name, tuple(registry.names()))
+        if self._schemas[0] != key:
+            offered = [spec for spec in registry.specs() if self.agent.allows_tool(spec.name, spec.permission)]
+            self._schemas = (key, [spec.function_schema() for spec in offered])
+        return self._schemas[1]
 
     async def switch(self, target: str) -> str:
         """Become agent ``target``, or with ``"exit"`` leave a read-only agent for the

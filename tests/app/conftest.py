@@ -1,0 +1,44 @@
+"""Fixtures for the application-layer tests: in-process workspaces on a scripted model.
+
+``workspace_for(*replies, person=None)`` gives a ``Harness`` (see ``app_helpers``): a
+``Workspace`` on the ``project`` fixture, built from plain values (the isolated ``env``
+with a test key, never ``os.environ``), whose model replays ``replies``.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from app_helpers import Harness
+from opencode.app.workspace import Workspace
+from opencode.llm.scripted import DEFAULT_WINDOW, ScriptedModel
+
+
+@pytest.fixture
+def keyed_env(env: dict[str, str]) -> dict[str, str]:
+    """The isolated environment plus a provider key, so that a model resolves."""
+    return {**env, "ANTHROPIC_API_KEY": "sk-test"}
+
+
+@pytest.fixture
+def other_project(tmp_path: Path) -> Path:
+    """A second empty git repository (to import sessions into)."""
+    root = tmp_path / "other"
+    root.mkdir()
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    return root
+
+
+@pytest.fixture
+def workspace_for(project: Path, keyed_env: dict[str, str]):
+    """``workspace_for(*replies, person=None, context_window=..., cwd=project, env=...)``."""
+
+    def make(*replies, person=None, context_window: int = DEFAULT_WINDOW, cwd: Path | None = None, env=None) -> Harness:
+        model = ScriptedModel(*replies, context_window=context_window)
+        workspace = Workspace(cwd or project, keyed_env if env is None else env, model_client=model)
+        return Harness(workspace, model, person)
+
+    return make
