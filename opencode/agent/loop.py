@@ -154,8 +154,14 @@ class AgentLoop:
         )
 
     def stop_records(self, reason: str, error: OpencodeError) -> list[dict[str, Any]]:
-        """The last records of a run stopped from outside (a timeout, Ctrl-C)."""
+        """The last records of a run stopped from outside (a timeout, Ctrl-C). Calls
+        cut off are saved as failed, so a resumed session tells the model so."""
         self.exit_code = error.exit_code
+        for message in self.session.messages[-1:]:
+            for part in message.get("parts", ()):
+                if part.get("type") == "tool" and part.get("status") == "running":
+                    note = f"stopped before it finished ({error.message})"
+                    self.session.update_part(part, status="error", output=f"Error: {note}", error=note)
         self._last_save()
         return [protocol.error_record(error.to_dict()), self.done_record(reason)]
 

@@ -138,7 +138,11 @@ class _Conversation:
 
         self.store = workspace.sessions
         found = pick_session(self.store, options.session_id, options.continue_last, hint='start one with: opencode ask "..."')
-        self.session: Session = found if found is not None else self.store.create(agent="ask", model=model)
+        if found is None:
+            from ..session import title_from_prompt
+
+            found = self.store.create(title=title_from_prompt(options.prompt), agent="ask", model=model)
+        self.session: Session = found
 
     def messages(self, system: str | None, content: str) -> list[dict[str, Any]]:
         from ..agent import wire

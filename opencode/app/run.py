@@ -106,9 +106,11 @@ class AgentTask:
         if not content.strip():
             raise UsageError("nothing to do: give a message, or pipe something in")
         picked, content = pick_agent_from_prompt(content, workspace.agents)
-        return self._loop(picked), content
+        return self._loop(picked, pick_agent_from_prompt(self.prompt, workspace.agents)[1]), content
 
-    def _loop(self, picked: str | None) -> AgentLoop:
+    def _loop(self, picked: str | None, asked: str) -> AgentLoop:
+        """The loop; ``asked`` is the prompt itself (without piped context), which
+        names a new session."""
         from ..agent.budget import Budget
         from ..agent.loop import AgentLoop, RunSetup
         from ..agent.people import PresetAnswers
@@ -125,7 +127,9 @@ class AgentTask:
             raise UsageError(f'{name} is a subagent; run it with: opencode agent {name} "..."')
         model = workspace.model(options.model or agent.model)
         if session is None:
-            session = workspace.sessions.create(agent=agent.name, model=model.name)
+            from ..session import title_from_prompt
+
+            session = workspace.sessions.create(title=title_from_prompt(asked), agent=agent.name, model=model.name)
         person = PresetAnswers(options.answers, self.person) if options.answers is not None else self.person
         paths = workspace.path_policy()
         permissions = Permissions(

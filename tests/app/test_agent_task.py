@@ -233,6 +233,28 @@ def test_cancelling_the_task_ends_the_run_with_done(workspace_for):
     assert [p["tool"] for p in tool_parts(saved)] == ["bash"]
 
 
+def test_a_call_cut_off_is_saved_as_failed_and_the_model_hears_of_it(workspace_for):
+    """A timeout stops the run mid-call; resumed, the model is told the call did not
+    finish (a part left "running" would be dropped from what it is sent)."""
+    harness = workspace_for(tool_reply("bash", {"command": "sleep 5"}), "It was stopped.")
+    first = harness.run("sleep", yes=True, timeout=0.5)
+    assert first.done["reason"] == "timeout"
+    part = tool_parts(harness.saved(first.session_id))[0]
+    assert part["status"] == "error" and "stopped before it finished" in part["output"]
+
+    resumed = harness.run("what happened?", session=first.session_id)
+    assert resumed.exit_code == 0
+    told = tool_messages(harness.model.requests[-1])
+    assert len(told) == 1 and "stopped before it finished" in told[0]["content"]
+
+
+def test_a_new_session_is_named_after_the_question_not_the_piped_context(workspace_for):
+    harness = workspace_for("Looks fine.")
+    piped = protocol.parse_input("diff --git a/x b/x\n+new line\n")
+    run = harness.run("@plan review this change", piped=piped)
+    assert harness.saved(run.session_id)["title"] == "review this change"
+
+
 def test_doom_loop_stops_the_same_call_repeated(workspace_for):
     """The same call three times in a row stops the run (doom_loop, exit 5)."""
     same = tool_reply("read", {"path": "a.txt"})

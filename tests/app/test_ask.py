@@ -85,6 +85,8 @@ def test_attached_file_is_sent_with_the_question(workspace_for):
     assert "hello.py" in message
     assert "print('hi')" in message
     assert message.endswith("What does it do?")
+    # the session is named after the question, not after the file that comes first
+    assert harness.workspace.sessions.latest().title == "What does it do?"
 
 
 def test_attached_file_outside_the_project_is_refused(workspace_for, tmp_path):
