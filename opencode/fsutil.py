@@ -47,11 +47,6 @@ def looks_binary(sample: bytes) -> bool:
     return control / len(sample) > 0.3
 
 
-def is_binary_file(path: Path) -> bool:
-    with open(path, "rb") as handle:
-        return looks_binary(handle.read(BINARY_SAMPLE))
-
-
 def decode(data: bytes) -> str:
     """Bytes to text: UTF-8 (a BOM kept as U+FEFF), undecodable bytes replaced."""
     return data.decode("utf-8", errors="replace")

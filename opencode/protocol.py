@@ -113,10 +113,6 @@ class PipedInput:
         return not self.raw.strip()
 
     @property
-    def is_records(self) -> bool:
-        return bool(self.records)
-
-    @property
     def errors(self) -> list[dict[str, Any]]:
         return [r for r in self.records if r.get("type") == "error"]
 

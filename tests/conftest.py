@@ -20,13 +20,23 @@ def env(tmp_path: Path) -> dict[str, str]:
     return isolated_env(tmp_path / "env")
 
 
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
-    """An empty git repository: the project root for tools."""
-    root = tmp_path / "proj"
+def git_repository(root: Path) -> Path:
+    """``root`` made an empty git repository."""
     root.mkdir()
     subprocess.run(["git", "init", "-q", str(root)], check=True)
     return root
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """An empty git repository: the project root for tools."""
+    return git_repository(tmp_path / "proj")
+
+
+@pytest.fixture
+def other_project(tmp_path: Path) -> Path:
+    """A second empty git repository (to move sessions into, say)."""
+    return git_repository(tmp_path / "other")
 
 
 @pytest.fixture

@@ -23,6 +23,7 @@ from .budget import Budget, Meter, StopRun
 from .compaction import Compactor
 from .doom_loop import DoomLoopGuard
 from .host import AgentHost
+from .parts import reasoning_part, text_part
 from .scheduler import ToolScheduler, UndoPoints
 from .seat import Seat
 from .subagents import Subagents
@@ -101,7 +102,7 @@ class AgentLoop:
     async def run(self, prompt: str) -> AsyncIterator[dict[str, Any]]:
         """The records of one run: ``session`` first, ``done`` last, whatever happens
         in between (an unexpected exception too, since scripts rely on that)."""
-        self.session.add_message("user", [{"type": "text", "text": prompt}], agent=self.agent.name)
+        self.session.add_message("user", [text_part(prompt)], agent=self.agent.name)
         # After the prompt is in: a new session's title comes from it.
         yield protocol.record("session", session_id=self.session.id, agent=self.agent.name, model=self.setup.model.name, title=self.session.title)
         reason = "completed"
@@ -179,9 +180,9 @@ class AgentLoop:
                 completion = value
         assert completion is not None
         if completion.reasoning:
-            self.session.add_part(message, {"type": "reasoning", "text": completion.reasoning})
+            self.session.add_part(message, reasoning_part(completion.reasoning))
         if completion.text:
-            self.session.add_part(message, {"type": "text", "text": completion.text})
+            self.session.add_part(message, text_part(completion.text))
         self._account(completion, message)
         if message["parts"] or not completion.tool_calls:
             # A reply of tool calls alone has no finished part yet: the save after its

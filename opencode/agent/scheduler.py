@@ -16,6 +16,7 @@ import asyncio
 from .. import protocol
 from ..errors import InvalidParams, OpencodeError
 from ..tools.execute import ToolOutcome, execute
+from .parts import snapshot_part, tool_part
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -49,7 +50,7 @@ class UndoPoints:
         except OpencodeError as error:
             self.warnings.append(f"no undo point for turn {turn}: {error.message}")
             return False
-        self.session.add_part(message, {"type": "snapshot", "tree": tree})
+        self.session.add_part(message, snapshot_part(tree))
         self.session.snapshots.append({"message": message["id"], "tree": tree})
         self.sink.save(self.session)
         return True
@@ -80,7 +81,7 @@ class ToolScheduler:
         for group in self._groups(prepared):
             if not undo_taken and any(self._writes(call.name, params) for call, params, _ in group):
                 undo_taken = await self.undo.take(message, turn)
-            parts = [self.session.add_part(message, _running(c, p)) for c, p, _ in group]
+            parts = [self.session.add_part(message, tool_part(c.id, c.name, p)) for c, p, _ in group]
             outcomes = await asyncio.gather(*(self._execute(c, p, problem) for c, p, problem in group))
             for part, outcome in zip(parts, outcomes):
                 self.session.update_part(part, status=outcome.status, output=outcome.output, metadata=outcome.metadata, error=outcome.message)
@@ -118,11 +119,6 @@ class ToolScheduler:
         if problem is not None:
             return ToolOutcome(call.name, params, call_id=call.id, error=InvalidParams(problem))
         return await execute(self.registry, call.name, params, self.ctx, gate=self.gate, call_id=call.id)
-
-
-def _running(call: ToolCall, params: dict[str, Any]) -> dict[str, Any]:
-    """The session part of a call that has started."""
-    return {"type": "tool", "call_id": call.id, "tool": call.name, "input": params, "status": "running"}
 
 
 def _prepare(call: ToolCall) -> Prepared:

@@ -153,8 +153,10 @@ class _Conversation:
         return [*history, {"role": "user", "content": content}]
 
     def record(self, content: str, completion: Completion) -> None:
-        self.session.add_message("user", [{"type": "text", "text": content}])
-        message = self.session.add_message("assistant", [{"type": "text", "text": completion.text}], model=completion.model)
+        from ..session import text_part
+
+        self.session.add_message("user", [text_part(content)])
+        message = self.session.add_message("assistant", [text_part(completion.text)], model=completion.model)
         message["usage"] = completion.usage.to_dict()
         message["cost_usd"] = completion.cost_usd
         self.session.add_usage(completion.usage.to_dict(), completion.cost_usd)

@@ -30,7 +30,6 @@ def run(args: list[str]) -> int:
     runtime = None
     if "_OPENCODE_COMPLETE" in os.environ:
         return _click(args)  # shell completion is Click's own protocol
-    _prepare_process()
     try:
         args = directory_to_chdir(args)
         split = split_root_options(args)
@@ -72,7 +71,8 @@ ENVIRON: dict[str, str] = {}
 def _prepare_process() -> None:
     """Set what this process's libraries read from the environment at import (the face
     owns its process; see ``opencode.llm.environment``). Commands and tools keep seeing
-    the environment as it was."""
+    the environment as it was. (A plain tool command never loads a model library, so
+    the fast path skips this.)"""
     from ..llm.environment import LITELLM_ENVIRONMENT
 
     ENVIRON.clear()
@@ -157,6 +157,7 @@ def _click(args: list[str]) -> int:
 
     from .app import cli
 
+    _prepare_process()
     try:
         cli.main(args=args, prog_name="opencode", standalone_mode=False)
         _finish()

@@ -23,15 +23,12 @@ from .model import (
     ROLES,
     TOOL_STATUSES,
     Session,
-    compaction_part,
-    message_text,
     reasoning_part,
     snapshot_part,
     text_part,
     title_from_prompt,
     tool_part,
 )
-from .env_secrets import redact_text, redact_value
 from .store import SessionStore, file_name, read_session, search_dirs, sessions_dir
 
 __all__ = [
@@ -42,13 +39,9 @@ __all__ = [
     "Session",
     "SessionFileError",
     "SessionStore",
-    "compaction_part",
     "file_name",
-    "message_text",
     "read_session",
     "reasoning_part",
-    "redact_text",
-    "redact_value",
     "search_dirs",
     "sessions_dir",
     "snapshot_part",

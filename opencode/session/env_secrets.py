@@ -56,13 +56,3 @@ class Redactor:
         if isinstance(value, (list, tuple)):
             return [self.value(v) for v in value]
         return value
-
-
-def redact_text(text: str, env: Mapping[str, str]) -> str:
-    """``text`` with the values of secret-looking environment variables replaced by ``***``."""
-    return Redactor(env).text(text)
-
-
-def redact_value(value: Any, env: Mapping[str, str]) -> Any:
-    """``redact_text`` applied to every string inside a JSON-like value."""
-    return Redactor(env).value(value)

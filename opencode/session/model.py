@@ -21,6 +21,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from ..agent.parts import reasoning_part, snapshot_part, text_part, tool_part  # noqa: F401 (the session API)
 from ..errors import UsageError
 from ..llm.types import add_cost
 
@@ -52,8 +53,9 @@ def new_id() -> str:
 
 
 def now_iso() -> str:
-    """The current local time, ISO 8601 with its UTC offset, to the millisecond."""
-    return datetime.now().astimezone().isoformat(timespec="milliseconds")
+    """The current local time, ISO 8601 with its UTC offset, to the microsecond (two
+    sessions a script makes in one millisecond must still sort by age)."""
+    return datetime.now().astimezone().isoformat(timespec="microseconds")
 
 
 def parse_time(value: str) -> datetime | None:
@@ -85,49 +87,6 @@ def title_from_prompt(prompt: str) -> str:
     return cut.rstrip(" ,;:.") + "…"
 
 
-# -- part constructors ---------------------------------------------------------
-
-
-def text_part(text: str) -> dict[str, Any]:
-    return {"type": "text", "text": text}
-
-
-def reasoning_part(text: str) -> dict[str, Any]:
-    return {"type": "reasoning", "text": text}
-
-
-def tool_part(
-    call_id: str,
-    tool: str,
-    input: dict[str, Any],
-    status: str = "running",
-    output: str = "",
-    metadata: dict[str, Any] | None = None,
-    error: str | None = None,
-) -> dict[str, Any]:
-    part = {
-        "type": "tool",
-        "call_id": call_id,
-        "tool": tool,
-        "input": input,
-        "status": status,
-        "output": output,
-        "metadata": metadata or {},
-    }
-    if error is not None:
-        part["error"] = error
-    return part
-
-
-def compaction_part(summary: str, upto: str) -> dict[str, Any]:
-    """A marker: everything before message ``upto`` is replaced by ``summary``."""
-    return {"type": "compaction", "summary": summary, "upto": upto}
-
-
-def snapshot_part(tree: str) -> dict[str, Any]:
-    return {"type": "snapshot", "tree": tree}
-
-
 def check_part(part: Mapping[str, Any]) -> None:
     """Refuse a part the file format cannot hold (unknown type, missing field, bad status)."""
     kind = part.get("type")
@@ -138,11 +97,6 @@ def check_part(part: Mapping[str, Any]) -> None:
         raise UsageError(f"{kind} part without {', '.join(missing)}")
     if kind == "tool" and part["status"] not in TOOL_STATUSES:
         raise UsageError(f"tool part status {part['status']!r} (known: {', '.join(TOOL_STATUSES)})")
-
-
-def message_text(message: Mapping[str, Any]) -> str:
-    """The plain text of a message: its text parts joined."""
-    return "".join(p.get("text", "") for p in message.get("parts", ()) if p.get("type") == "text")
 
 
 # -- the session ---------------------------------------------------------------
@@ -242,14 +196,6 @@ class Session:
         if cost_usd:
             self.cost_usd = add_cost(self.cost_usd, float(cost_usd)) or 0.0
         self.touch()
-
-    def find_message(self, message_id: str) -> dict[str, Any] | None:
-        return next((m for m in self.messages if m.get("id") == message_id), None)
-
-    @property
-    def first_prompt(self) -> str:
-        """The text of the first user message ('' when there is none)."""
-        return next((message_text(m) for m in self.messages if m.get("role") == "user"), "")
 
     # -- the file form ---------------------------------------------------------
 

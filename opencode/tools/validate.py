@@ -5,7 +5,7 @@ additionalProperties, enum, minimum/maximum, items, minItems/maxItems, minLength
 Checking that subset here takes microseconds; importing jsonschema takes longer than
 a whole ``opencode read``. Schemas from elsewhere (MCP servers) that use keywords
 beyond the subset are checked by jsonschema itself, so every schema is enforced.
-``tests/tools/test_validate.py`` holds both validators to the same verdicts.
+``tests/core/test_validate.py`` holds both validators to the same verdicts.
 """
 
 from __future__ import annotations

@@ -7,7 +7,6 @@ with a test key, never ``os.environ``), whose model replays ``replies``.
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -21,15 +20,6 @@ from opencode.llm.scripted import DEFAULT_WINDOW, ScriptedModel
 def keyed_env(env: dict[str, str]) -> dict[str, str]:
     """The isolated environment plus a provider key, so that a model resolves."""
     return {**env, "ANTHROPIC_API_KEY": "sk-test"}
-
-
-@pytest.fixture
-def other_project(tmp_path: Path) -> Path:
-    """A second empty git repository (to import sessions into)."""
-    root = tmp_path / "other"
-    root.mkdir()
-    subprocess.run(["git", "init", "-q", str(root)], check=True)
-    return root
 
 
 @pytest.fixture

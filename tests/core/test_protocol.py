@@ -10,14 +10,14 @@ from opencode.tools import Registry
 
 def test_plain_text_is_one_part():
     piped = protocol.parse_input("hello\nworld\n")
-    assert not piped.is_records and piped.text == "hello\nworld\n"
+    assert piped.records == [] and piped.text == "hello\nworld\n"
     assert piped.context_parts() == ["hello\nworld\n"]
 
 
 def test_json_without_type_is_plain_text():
     raw = '{"name": "x"}\n'
     piped = protocol.parse_input(raw)
-    assert not piped.is_records and piped.text == raw
+    assert piped.records == [] and piped.text == raw
 
 
 def test_single_record_and_jsonl():
@@ -46,7 +46,7 @@ def test_stream_with_final_message_is_not_doubled():
 
 def test_mixed_lines_are_plain_text():
     raw = '{"type": "message", "text": "x"}\nnot json\n'
-    assert not protocol.parse_input(raw).is_records
+    assert protocol.parse_input(raw).records == []
 
 
 def test_error_records_are_found():

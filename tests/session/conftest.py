@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -18,14 +17,6 @@ def store(project: Path, data_dir: Path):
     from opencode.session import SessionStore
 
     return SessionStore.open({}, project, data_dir)
-
-
-@pytest.fixture
-def other_project(tmp_path: Path) -> Path:
-    root = tmp_path / "other"
-    root.mkdir()
-    subprocess.run(["git", "init", "-q", str(root)], check=True)
-    return root
 
 
 @pytest.fixture

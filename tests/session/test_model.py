@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from opencode.errors import UsageError
-from opencode.session import Session, compaction_part, reasoning_part, snapshot_part, text_part, title_from_prompt, tool_part
+from opencode.session import Session, reasoning_part, snapshot_part, text_part, title_from_prompt, tool_part
 
 
 def test_title_from_first_line_of_prompt():
@@ -39,11 +39,11 @@ def test_messages_and_parts():
     session.update_part(call, status="completed", output="a.py\n", metadata={"exit": 0}, error=None)
     assert "error" not in call
     assert message["parts"][0] is call and call["status"] == "completed"
-    for part in (reasoning_part("hmm"), compaction_part("summary", message["id"]), snapshot_part("4b825dc6")):
+    for part in (reasoning_part("hmm"), {"type": "compaction", "summary": "summary", "upto": message["id"]}, snapshot_part("4b825dc6")):
         assert session.add_part(message, part) is part
     assert [p["type"] for p in message["parts"]] == ["tool", "reasoning", "compaction", "snapshot"]
     assert session.updated >= before
-    assert session.find_message(message["id"]) is message
+    assert [m for m in session.messages if m["id"] == message["id"]][0] is message
 
 
 def test_bad_roles_parts_and_statuses_are_refused():

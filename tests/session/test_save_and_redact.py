@@ -8,8 +8,8 @@ import threading
 
 import pytest
 
-from opencode.session import SessionStore, read_session, redact_text, redact_value, text_part, tool_part
-from opencode.session.env_secrets import is_secret_name
+from opencode.session import SessionStore, read_session, text_part, tool_part
+from opencode.session.env_secrets import Redactor, is_secret_name
 
 
 def test_every_read_during_many_saves_is_valid_json(store: SessionStore, make_session):
@@ -105,21 +105,21 @@ def test_redact_text_masks_secret_values_only():
         "key=sk-live-1234567890 gh=ghp_abcdefghijkl aws=wJalrXUtnFEMI/K7MDENG pw=hunter2hunter2 "
         "cs=client-secret-1 short=abc home=/home/someone-long-enough tok=cl100k_base_tokenizer"
     )
-    masked = redact_text(text, ENV)
+    masked = Redactor(ENV).text(text)
     assert masked == (
         "key=*** gh=*** aws=*** pw=*** cs=*** short=abc home=/home/someone-long-enough tok=cl100k_base_tokenizer"
     )
-    assert redact_text("nothing here", {}) == "nothing here"
+    assert Redactor({}).text("nothing here") == "nothing here"
 
 
 def test_longer_secret_containing_a_shorter_one_goes_whole():
     env = {"A_TOKEN": "abcdefgh", "B_TOKEN": "abcdefgh-and-more"}
-    assert redact_text("x abcdefgh-and-more y abcdefgh", env) == "x *** y ***"
+    assert Redactor(env).text("x abcdefgh-and-more y abcdefgh") == "x *** y ***"
 
 
 def test_redact_value_walks_json():
     value = {"input": {"command": "echo sk-live-1234567890"}, "list": ["ghp_abcdefghijkl", 3, None], "sk-live-1234567890": 1}
-    assert redact_value(value, ENV) == {"input": {"command": "echo ***"}, "list": ["***", 3, None], "***": 1}
+    assert Redactor(ENV).value(value) == {"input": {"command": "echo ***"}, "list": ["***", 3, None], "***": 1}
 
 
 def test_store_with_env_never_writes_secrets(project, data_dir):
