@@ -176,6 +176,8 @@ class AgentLoop:
         async for kind, value in self.setup.client.stream(request):
             if kind == "text":
                 yield protocol.record("text_delta", text=value)
+            elif kind == "retry":
+                yield protocol.record("retry", **value)
             elif kind == "done":
                 completion = value
         assert completion is not None

@@ -328,3 +328,12 @@ def test_an_unsaveable_session_still_ends_with_done(oc, llm_project: Path, fake_
     assert [r["type"] for r in result.records] == ["session", "error", "done"]
     assert result.records[-1]["reason"] == "error" and result.records[-1]["warnings"]
     assert fake_llm.chat_requests == []
+
+
+def test_a_retried_model_call_is_reported_and_the_run_goes_on(oc, llm_project: Path, fake_llm, keys):
+    fake_llm.script(Reply.error(429, {"error": {"message": "slow down"}}, headers={"Retry-After": "0"}), Reply.text("ok"))
+    result = oc("run", "hi", "--json", extra_env=keys)
+    assert result.code == 0, result.stderr
+    retries = [r for r in result.records if r["type"] == "retry"]
+    assert [(r["attempt"], r["reason"]) for r in retries] == [(1, "HTTP 429")]
+    assert result.records[-1]["reason"] == "completed" and result.records[-1]["text"] == "ok"
