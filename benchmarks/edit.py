@@ -1,7 +1,7 @@
 """How long edit and apply_patch take on big files, fuzzy and pathological requests included.
 
 Run: ``python benchmarks/edit.py [--runs N]``. Each case calls the tool the way every
-face does (``call_tool_blocking``: schema check, matching, atomic write with fsync) in
+face does (``tools.execute``: schema check, matching, atomic write with fsync) in
 a temporary project, rewriting the file before each run. The table shows the outcome
 (the strategy that matched, or why the edit was refused) and the median and worst
 times. The target: every case on a 5,000-line file finishes in under a second, and
@@ -20,8 +20,16 @@ from pathlib import Path
 from opencode.errors import OpencodeError
 from opencode.paths import PathPolicy
 from opencode.tools import builtin_spec
+from opencode.tools import Registry
 from opencode.tools.base import ToolContext
-from helpers import call_tool_blocking
+from opencode.tools.execute import execute_blocking
+
+
+def call_tool_blocking(spec, params, ctx):
+    """The call every face makes (``tools.execute``), its error raised."""
+    outcome = execute_blocking(Registry(), spec.name, params, ctx)
+    outcome.raise_error()
+    return outcome.result
 
 TARGET_SECONDS = 1.0
 

@@ -29,13 +29,14 @@ class PermissionAsk:
 
     ``kind`` is ``tool`` (a call needs approval), ``external_directory`` (a path
     outside the project), ``doom_loop`` (the same call keeps repeating) or
-    ``plan_exit`` (leaving the read-only plan agent). ``pattern`` is what "always"
-    would remember (``bash:git *``); ``can_always`` says whether that is on offer.
-    ``subject`` names what the call acts on and ``subject_kind`` how grants match it
-    (see ``ToolSpec``); ``path`` is the call's path, when it has one.
+    ``plan_exit`` (leaving the read-only plan agent) or ``protected_path``. ``patterns``
+    are what "always" would remember (``bash:git *``, one per program a command runs),
+    and what ``--allow`` would have to be given; ``can_always`` says whether that is on
+    offer. ``subject`` names what the call acts on and ``subject_kind`` how grants
+    match it (see ``ToolSpec``); ``path`` is the call's path, when it has one.
     """
 
-    __slots__ = ("kind", "tool", "params", "subject", "subject_kind", "path", "pattern", "question", "can_always")
+    __slots__ = ("kind", "tool", "params", "subject", "subject_kind", "path", "patterns", "question", "can_always")
 
     def __init__(
         self,
@@ -47,12 +48,17 @@ class PermissionAsk:
         subject: str = "",
         subject_kind: str = "text",
         path: str | None = None,
-        pattern: str = "",
+        patterns: list[str] | None = None,
         can_always: bool = True,
     ) -> None:
         self.kind, self.tool, self.params, self.question = kind, tool, params, question
         self.subject, self.subject_kind, self.path = subject, subject_kind, path
-        self.pattern, self.can_always = pattern or tool, can_always
+        self.patterns, self.can_always = patterns or [tool], can_always
+
+    @property
+    def pattern(self) -> str:
+        """The patterns as people read them: ``bash:git *, bash:make *``."""
+        return ", ".join(self.patterns)
 
     def __repr__(self) -> str:
         return f"PermissionAsk({self.kind!r}, {self.tool!r}, {self.subject!r})"

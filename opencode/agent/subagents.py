@@ -40,7 +40,10 @@ class Subagents:
         # Without a description the child's first prompt gives its title.
         child = setup.sink.create(title=description, agent=agent.name, model=setup.model.name, parent_id=parent.session.id)
         own = parent.permissions
-        permissions = Permissions(own.config, agent, yes=own.yes, person=own.person, paths=own.paths, grants=[*own.grants, *own.session_grants])
+        permissions = Permissions(
+            own.config, agent, yes=own.yes, person=own.person, paths=own.paths, protected=own.protected,
+            writers=own.writers, grants=[*own.grants, *own.session_grants],
+        )
         loop = AgentLoop(setup, agent, child, permissions, Budget(max_turns=agent.max_turns or DEFAULT_MAX_TURNS), depth=parent.depth + 1)
         async for _record in loop.run(prompt):
             pass

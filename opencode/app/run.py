@@ -115,6 +115,7 @@ class AgentTask:
         from ..agent.loop import AgentLoop, RunSetup
         from ..agent.people import PresetAnswers
         from ..agent.permissions import Permissions
+        from ..agent.protected import ProtectedPaths
         from .sessions import pick_session
 
         workspace, options = self.workspace, self.options
@@ -133,7 +134,9 @@ class AgentTask:
         person = PresetAnswers(options.answers, self.person) if options.answers is not None else self.person
         paths = workspace.path_policy()
         permissions = Permissions(
-            workspace.config.get("permissions", {}), agent, yes=options.yes, grants=options.allow, person=person, paths=paths
+            workspace.config.get("permissions", {}), agent, yes=options.yes, grants=options.allow, person=person, paths=paths,
+            protected=ProtectedPaths(workspace.root, workspace.sessions.dirs),
+            writers=[spec.name for spec in workspace.registry.specs() if spec.permission == "write"],
         )
         setup = RunSetup(
             agents=agents, model=model, client=workspace.model_client(), registry=workspace.registry,

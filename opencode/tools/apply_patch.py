@@ -206,6 +206,20 @@ class Plan:
                 pass
 
 
+def _named_files(params: dict[str, Any]) -> list[str]:
+    """Every file a patch names (added, updated, deleted or moved to), for the
+    protected-path rules, read off its header lines without applying anything."""
+    from ._patch import ADD, DELETE, MOVE, UPDATE
+
+    found = []
+    for line in str(params.get("patch", "")).splitlines():
+        stripped = line.strip()
+        for header in (ADD, DELETE, UPDATE, MOVE):
+            if stripped.startswith(header) and stripped[len(header):].strip():
+                found.append(stripped[len(header):].strip())
+    return found
+
+
 SPEC = ToolSpec(
     name="apply_patch",
     description=DESCRIPTION,
@@ -214,4 +228,5 @@ SPEC = ToolSpec(
     permission="write",
     stdin_param="patch",
     loop_free=True,
+    targets=_named_files,
 )

@@ -118,11 +118,14 @@ class ToolSpec:
     - ``nested``: for a tool that runs other tools, ``nested(params)`` lists the
       ``(tool, params)`` calls a call makes (so an undo point is taken for a ``batch``
       that writes).
+    - ``targets``: for a tool that writes files not named by its path parameters
+      (``apply_patch``: the patch names them), ``targets(params)`` lists them, so the
+      protected-path rules see every file a call changes (``changes``).
     """
 
     __slots__ = (
         "name", "description", "parameters", "run", "permission", "positional", "stdin_param", "loop_free",
-        "concurrent", "writes", "subject", "subject_kind", "path_params", "uses", "nested",
+        "concurrent", "writes", "subject", "subject_kind", "path_params", "uses", "nested", "targets",
     )
 
     def __init__(
@@ -143,6 +146,7 @@ class ToolSpec:
         path_params: tuple[str, ...] | None = None,
         uses: tuple[str, ...] = (),
         nested: Callable[[dict[str, Any]], list[tuple[str, dict[str, Any]]]] | None = None,
+        targets: Callable[[dict[str, Any]], list[str]] | None = None,
     ) -> None:
         self.name = name
         self.description = description
@@ -160,6 +164,7 @@ class ToolSpec:
         self.subject_kind: SubjectKind = subject_kind or ("path" if subject in self.path_params else "text")
         self.uses = tuple(uses)
         self.nested = nested
+        self.targets = targets
 
     def __repr__(self) -> str:
         return f"ToolSpec({self.name!r}, permission={self.permission!r})"
@@ -176,6 +181,17 @@ class ToolSpec:
         """What a call acts on, for people and labels: its subject's value, or ''."""
         value = params.get(self.subject) if self.subject else None
         return value if isinstance(value, str) else ""
+
+    def changes(self, params: Mapping[str, Any]) -> list[str]:
+        """The files a call may change, as given (none for a tool that does not write)."""
+        if not self.writes:
+            return []
+        if self.targets is not None:
+            try:
+                return list(self.targets(dict(params)))
+            except (KeyError, TypeError, ValueError):
+                return []
+        return [params[p] for p in self.path_params if isinstance(params.get(p), str) and params[p]]
 
     def calls_within(self, params: Mapping[str, Any]) -> list[tuple[str, dict[str, Any]]]:
         """The tool calls a call of this tool makes itself (none for most tools)."""

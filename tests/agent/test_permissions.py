@@ -13,12 +13,9 @@ from pathlib import Path
 import pytest
 
 from opencode.agent.agents import builtin_agents, load_agents
-from opencode.agent.permissions import (
-    Permissions,
-    command_parts,
-    matches_any,
-    nested_commands,
-)
+from opencode.agent.command_rules import matches_any
+from opencode.agent.permissions import Permissions
+from opencode.agent.shell import parse
 from opencode.config import load_config
 from opencode.paths import PathPolicy
 from opencode.tools import BUILTIN, builtin_spec
@@ -77,8 +74,8 @@ def test_bash_allow_wildcards(command, expected):
         "git status && rm -rf x",
         "git status; rm -rf x",
         "git status || rm -rf x",
-        "git status | sh",
-        "git status |& sh",
+        "git status | rm -rf x",
+        "git status |& rm -rf x",
         "git status & rm -rf x",
         "git status\nrm -rf x",
     ],
@@ -88,9 +85,16 @@ def test_compound_commands_need_every_part_allowed(command):
     assert allowed({"bash_allow": ["git *", "rm *", "sh"]}, command)
 
 
+@pytest.mark.parametrize("command", ["git status | sh", "git status |& sh", "echo rm f | bash"])
+def test_a_shell_reading_its_commands_from_a_pipe_is_never_auto_allowed(command):
+    """What ``sh`` runs is the pipe's data, which no pattern can vouch for."""
+    assert not allowed({"bash_allow": ["git *", "echo *", "rm *", "sh", "bash"]}, command)
+    assert allowed({}, command, yes=True)
+
+
 def test_redirections_are_not_separators():
-    assert command_parts("git log 2>&1 | head -3") == ["git log 2>&1", "head -3"]
-    assert command_parts("make &> build.log & echo started") == ["make &> build.log", "echo started"]
+    assert parse("git log 2>&1 | head -3").statements == ["git log 2>&1", "head -3"]
+    assert parse("make &> build.log & echo started").statements == ["make &> build.log", "echo started"]
     assert allowed({"bash_allow": ["git *", "head *"]}, "git log 2>&1 | head -3")
 
 
@@ -376,6 +380,10 @@ def test_denials_are_recorded_in_order():
         ("edit", {"path": "a.py"}),
     ]
     assert all(d["reason"] for d in permissions.denials)
+
+
+def nested_commands(command: str) -> list[str]:
+    return [c.line for c in parse(command).commands]
 
 
 def test_nested_commands_sees_inside_substitutions_and_groups():
