@@ -112,3 +112,8 @@ def call_tool_blocking(spec, params: dict, ctx):
     outcome = execute_blocking(_registry_of(spec), spec.name, params, ctx)
     outcome.raise_error()
     return outcome.result
+
+
+def session_folder(folder: Path) -> list[str]:
+    """The names in a sessions folder besides its own ``.gitignore``, sorted."""
+    return sorted(p.name for p in folder.iterdir() if p.name != ".gitignore")

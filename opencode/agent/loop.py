@@ -69,7 +69,10 @@ class AgentLoop:
         permissions: Permissions,
         budget: Budget | None = None,
         depth: int = 0,
+        undo: UndoPoints | None = None,
     ) -> None:
+        """``undo``: the undo point of the person's turn this loop is part of (a
+        subagent's changes are undone with its parent's turn); a new one by default."""
         self.setup, self.session, self.permissions, self.depth = setup, session, permissions, depth
         self.budget = budget or Budget()
         self.meter = Meter()
@@ -79,9 +82,9 @@ class AgentLoop:
         self.seat = Seat(agent, setup.agents, permissions, setup.person)
         self.compactor = Compactor(setup.client, setup.model)
         self.ctx = self._tool_context()
+        self.undo = undo or UndoPoints(setup.snapshots, session, setup.sink, self.warnings)
         self.scheduler = ToolScheduler(
-            setup.registry, self.ctx, permissions, session, setup.sink,
-            UndoPoints(setup.snapshots, session, setup.sink, self.warnings),
+            setup.registry, self.ctx, permissions, session, setup.sink, self.undo,
             DoomLoopGuard(permissions.config.get("doom_loop", "ask"), setup.person),
         )
 
@@ -89,7 +92,7 @@ class AgentLoop:
         from ..tools.base import ToolContext
 
         base = self.setup.base_context
-        ctx = ToolContext(base.paths, base.data_dir, base.config, base.env, read_files={})
+        ctx = ToolContext(base.paths, base.data_dir, base.config, base.env, read_files={}, private=base.private)
         ctx.host = AgentHost(self.setup.registry, self.permissions, self.setup.person, Subagents(self), self.seat, self.session.id)
         return ctx
 
@@ -103,6 +106,7 @@ class AgentLoop:
         """The records of one run: ``session`` first, ``done`` last, whatever happens
         in between (an unexpected exception too, since scripts rely on that)."""
         self.session.add_message("user", [text_part(prompt)], agent=self.agent.name)
+        self.undo.prompt = self.undo.prompt or prompt
         # After the prompt is in: a new session's title comes from it.
         yield protocol.record("session", session_id=self.session.id, agent=self.agent.name, model=self.setup.model.name, title=self.session.title)
         reason = "completed"

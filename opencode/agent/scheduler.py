@@ -33,27 +33,37 @@ if TYPE_CHECKING:
 
 
 class UndoPoints:
-    """Snapshots of the project taken before a turn's first change, for ``undo``.
+    """The snapshot of the project taken before the first change of a person's turn
+    (one prompt, however many model steps and subagents it takes), for ``undo``.
 
-    A snapshot that fails (no git, say) is a warning for the ``done`` record, never a
-    failed run: the change goes ahead without an undo point.
+    ``prompt`` is what the person asked; the undo point keeps its first line, so
+    ``undo --list`` can say which turn each point undoes. A snapshot that fails (no
+    git, say) is a warning for the ``done`` record, never a failed run: the change goes
+    ahead without an undo point.
     """
 
-    def __init__(self, snapshots: Any, session: Conversation, sink: SessionSink, warnings: list[str]) -> None:
+    def __init__(self, snapshots: Any, session: Conversation, sink: SessionSink, warnings: list[str], prompt: str = "") -> None:
         self.snapshots, self.session, self.sink, self.warnings = snapshots, session, sink, warnings
+        self.prompt = prompt
+        self.taken = False
 
-    async def take(self, message: dict[str, Any], turn: int) -> bool:
-        if self.snapshots is None:
-            return False
+    async def take(self, message: dict[str, Any], turn: int) -> None:
+        """Before a change: the turn's undo point, unless it has one already."""
+        if self.taken or self.snapshots is None:
+            return
+        self.taken = True
         try:
             tree = await asyncio.to_thread(self.snapshots.take)
         except OpencodeError as error:
             self.warnings.append(f"no undo point for turn {turn}: {error.message}")
-            return False
+            return
+        from datetime import datetime
+
         self.session.add_part(message, snapshot_part(tree))
-        self.session.snapshots.append({"message": message["id"], "tree": tree})
+        title = next((line.strip() for line in self.prompt.splitlines() if line.strip()), "")[:80]
+        created = datetime.now().astimezone().isoformat(timespec="seconds")
+        self.session.snapshots.append({"message": message["id"], "tree": tree, "prompt": title, "created": created})
         self.sink.save(self.session)
-        return True
 
 
 class ToolScheduler:
@@ -77,10 +87,9 @@ class ToolScheduler:
         for call, params, _ in prepared:
             yield protocol.record("tool_call", call_id=call.id, tool=call.name, input=params)
         await self.doom.check([(call.name, params) for call, params, _ in prepared])
-        undo_taken = False
         for group in self._groups(prepared):
-            if not undo_taken and any(self._writes(call.name, params) for call, params, _ in group):
-                undo_taken = await self.undo.take(message, turn)
+            if any(self._writes(call.name, params) for call, params, _ in group):
+                await self.undo.take(message, turn)
             parts = [self.session.add_part(message, tool_part(c.id, c.name, p)) for c, p, _ in group]
             outcomes = await asyncio.gather(*(self._execute(c, p, problem) for c, p, problem in group))
             for part, outcome in zip(parts, outcomes):

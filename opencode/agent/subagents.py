@@ -3,7 +3,8 @@
 The child gets the agent asked for, its own tool context (its own read-before-edit
 record) and permissions derived from its parent's: the same settings, person,
 ``--yes`` and grants, "always" answers included. What it spends and what it was
-denied count as its parent's.
+denied count as its parent's, and what it changes is undone with its parent's turn
+(they share the turn's undo point).
 """
 
 from __future__ import annotations
@@ -44,7 +45,8 @@ class Subagents:
             own.config, agent, yes=own.yes, person=own.person, paths=own.paths, protected=own.protected,
             writers=own.writers, grants=[*own.grants, *own.session_grants],
         )
-        loop = AgentLoop(setup, agent, child, permissions, Budget(max_turns=agent.max_turns or DEFAULT_MAX_TURNS), depth=parent.depth + 1)
+        budget = Budget(max_turns=agent.max_turns or DEFAULT_MAX_TURNS)
+        loop = AgentLoop(setup, agent, child, permissions, budget, depth=parent.depth + 1, undo=parent.undo)
         async for _record in loop.run(prompt):
             pass
         parent.meter.absorb(loop.meter)

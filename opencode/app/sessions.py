@@ -136,9 +136,27 @@ def diff(workspace: Workspace, session_id: str) -> dict[str, Any]:
     return protocol.record("session_diff", session_id=found.id, files=snapshots.changed(first), diff=text, text=text)
 
 
+def undo_points(workspace: Workspace, session_id: str | None = None) -> list[dict[str, Any]]:
+    """One ``undo_point`` record per turn that can be undone, the last first: what was
+    asked, when, and the files an undo back to it would change now."""
+    store = workspace.sessions
+    session = pick_session(store, session_id, continue_last=True, missing="no session here to undo", hint="opencode session list")
+    assert session is not None
+    snapshots = workspace.snapshots() if session.snapshots else None
+    records = []
+    for number, point in reversed(list(enumerate(session.snapshots, start=1))):
+        files = snapshots.changed(point["tree"]) if snapshots is not None else []
+        prompt = point.get("prompt") or "(an earlier turn)"
+        when = (point.get("created") or "")[:16].replace("T", " ")
+        text = f"{number}. " + (f"{when}  " if when else "") + f"{prompt}  ({len(files)} files differ)\n"
+        records.append(protocol.record("undo_point", session_id=session.id, turn=number, prompt=prompt, created=point.get("created"), tree=point["tree"], files=files, text=text))
+    return records
+
+
 def undo(workspace: Workspace, session_id: str | None = None) -> dict[str, Any]:
     """Put the files back as they were before the last turn that changed them (of the
-    named session, else the latest); each undo steps one turn further back."""
+    named session, else the latest); each undo steps one turn further back. A turn is
+    one prompt, however many model steps and subagents it took."""
     store = workspace.sessions
     session = pick_session(store, session_id, continue_last=True, missing="no session here to undo", hint="opencode session list")
     assert session is not None

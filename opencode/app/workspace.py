@@ -117,6 +117,7 @@ class Workspace:
             config=self.config,
             env=self.env,
             host=host or ToolHost(self.registry),
+            private=tuple(self.sessions.dirs),
         )
 
     def run_tool(self, name: str, params: dict[str, Any]) -> ToolOutcome:

@@ -2,7 +2,9 @@
 
 A file's exact bytes for ``read``, a command's output for ``bash``, an answer for
 ``ask``. A streamed answer is written as it arrives, and its final ``message`` then
-adds only the newline it may lack, so the answer appears once.
+adds only the newline it may lack, so the answer appears once. A tool's raw payload
+(``text``) is written exactly as it is; everything else ends with a newline, as a
+line of text should.
 """
 
 from __future__ import annotations
@@ -33,5 +35,8 @@ class TextRenderer(Renderer):
             ending = self.streamed or text
             self.streamed = ""
             self.put(text if ending.endswith("\n") else text + "\n")
+        elif kind == "tool_result" and isinstance(record.get("text"), str):
+            self.put(record["text"])
         else:
-            self.put(protocol.record_text(record))
+            text = protocol.record_text(record)
+            self.put(text if not text or text.endswith("\n") else text + "\n")

@@ -166,6 +166,7 @@ class SessionStore:
             session.touch()
         if session.path is None:
             session.path = self.directory / file_name(session)
+        _ignored_by_git(session.path.parent)
         atomic_write(session.path, self.dumps(session))
         return session.path
 
@@ -280,6 +281,17 @@ class SessionStore:
     def children(self, session_id: str) -> list[Session]:
         """The subagent sessions started from ``session_id``."""
         return [s for s in self.sessions() if s.parent_id == session_id]
+
+
+def _ignored_by_git(folder: Path) -> None:
+    """Give a sessions folder a ``.gitignore`` of ``*``: sessions are the agent's memory,
+    not the project's files, so git, ``ls``, ``glob`` and ``grep`` pass them by (and
+    a model searching the project does not read its own history back)."""
+    marker = folder / ".gitignore"
+    if not marker.exists():
+        from ..fsutil import atomic_write
+
+        atomic_write(marker, b"*\n")
 
 
 def read_session(path: Path) -> Session:

@@ -20,7 +20,8 @@ if TYPE_CHECKING:
 
 from ..errors import ToolError, UsageError
 
-BASE_ARGS = ("--hidden", "--glob", "!.git", "--no-messages", "--color", "never")
+# --no-require-git: ignore files count in a project that is not a git repository too.
+BASE_ARGS = ("--hidden", "--no-require-git", "--glob", "!.git", "--no-messages", "--color", "never")
 
 #: Callers always name what to search: with no path, rg searches a piped stdin instead.
 
@@ -111,14 +112,37 @@ def _check(code: int, stderr: bytes, produced: bool) -> None:
         raise ToolError(f"ripgrep failed: {message.splitlines()[-1] if message else 'unknown error'}")
 
 
-def files_newest_first(root: Path, globs: list[str] = (), timeout: float = 60) -> list[tuple[str, float]]:  # type: ignore[assignment]
-    """(path relative to ``root``, mtime) of the files rg would search, newest first.
+def filters(include: list[str] = (), exclude: list[str] = (), private: tuple[Path, ...] = (), root: Path | None = None) -> list[str]:  # type: ignore[assignment]
+    """rg arguments that keep only files matching ``include`` globs and drop ``exclude``
+    globs and the ``private`` folders under ``root``, with ignore files still counting.
+
+    A ``--glob`` that names files overrides rg's ignore files, so an include glob
+    without a slash (``*.py``, ``.env*``), which matches file names, is given as a file
+    type instead, which does not: ``grep --include .env`` must not search an ignored
+    ``.env``. Include globs with a slash (``src/**/*.py``) stay globs.
+    """
+    args: list[str] = []
+    for index, pattern in enumerate(include):
+        if "/" in pattern.rstrip("/"):
+            args += ["--glob", pattern]
+        else:
+            args += ["--type-add", f"opencode{index}:{pattern}", "--type", f"opencode{index}"]
+    for pattern in exclude:
+        args += ["--glob", pattern if pattern.startswith("!") else "!" + pattern]
+    for folder in private:
+        if root is not None and (folder == root or root in folder.parents):
+            relative = folder.relative_to(root).as_posix()
+            args += ["--glob", f"!{relative}/**", "--glob", f"!{relative}"]
+    return args
+
+
+def files_newest_first(root: Path, selection: list[str] = (), timeout: float = 60) -> list[tuple[str, float]]:  # type: ignore[assignment]
+    """(path relative to ``root``, mtime) of the files rg would search, newest first,
+    among those ``selection`` (``filters``) keeps.
 
     Each file is stat'ed as rg reports it, overlapping rg's own walk.
     """
-    args = ["--files", "--null"]
-    for pattern in globs:
-        args += ["--glob", pattern]
+    args = ["--files", "--null", *selection]
     stamped: list[tuple[str, float]] = []
     prefix = os.fsencode(root) + b"/"
     for chunk in stream_rg(args, root, timeout):
@@ -128,11 +152,10 @@ def files_newest_first(root: Path, globs: list[str] = (), timeout: float = 60) -
     return newest_first(stamped)
 
 
-def list_files(root: Path, globs: list[str] = (), timeout: float = 60) -> list[str]:  # type: ignore[assignment]
-    """Paths (relative to ``root``) of the files rg would search, in no particular order."""
-    args = ["--files", "--null"]
-    for pattern in globs:
-        args += ["--glob", pattern]
+def list_files(root: Path, selection: list[str] = (), timeout: float = 60) -> list[str]:  # type: ignore[assignment]
+    """Paths (relative to ``root``) of the files rg would search among those
+    ``selection`` (``filters``) keeps, in no particular order."""
+    args = ["--files", "--null", *selection]
     proc = run_rg(args, root, timeout)
     return [p for p in proc.stdout.decode("utf-8", "surrogateescape").split("\0") if p]
 

@@ -62,7 +62,8 @@ class ToolContext:
     files the model has read and their modification times, for the read-before-edit
     rule (None outside agent runs: the rule is off). ``host`` is what the caller offers
     beyond files: other tools, a person, subagents, the agent switch, the todo list
-    (see ``tools.host``).
+    (see ``tools.host``). ``private`` are folders inside the project that are
+    opencode's own (the session folders): the search tools pass them by.
     """
 
     def __init__(
@@ -73,12 +74,14 @@ class ToolContext:
         env: Mapping[str, str] | None = None,
         read_files: dict[str, float] | None = None,
         host: ToolHost | None = None,
+        private: tuple[Path, ...] = (),
     ) -> None:
         self.paths = paths
         self.data_dir = data_dir
         self.config = config
         self.env = env if env is not None else {}
         self.read_files = read_files
+        self.private = tuple(private)
         if host is None:
             from .host import ToolHost
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 
 from ..errors import ToolError
-from ._rg import files_newest_first
+from ._rg import files_newest_first, filters
 from .base import ToolContext, ToolResult, ToolSpec
 
 TYPE_CHECKING = False
@@ -32,7 +32,7 @@ async def run(params: dict[str, Any], ctx: ToolContext) -> ToolResult:
     folder = ctx.paths.resolve(params.get("path", "."))
     if not folder.is_dir():
         raise ToolError(f"not a folder: {ctx.paths.display(folder)}")
-    matches = files_newest_first(folder, [params["pattern"]])
+    matches = files_newest_first(folder, filters([params["pattern"]], private=ctx.private, root=folder))
     shown = [os.path.relpath(folder / path, ctx.cwd) for path, _ in matches[:LIMIT]]
     output = "\n".join(shown) if shown else "No files found"
     if len(matches) > LIMIT:

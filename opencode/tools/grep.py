@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 
 from ..errors import ToolError
-from ._rg import newest_first, run_rg, stamp, stream_rg
+from ._rg import filters, newest_first, run_rg, stamp, stream_rg
 from .base import ToolContext, ToolResult, ToolSpec
 
 TYPE_CHECKING = False
@@ -41,8 +41,8 @@ async def run(params: dict[str, Any], ctx: ToolContext) -> ToolResult:
     if not target.exists():
         raise ToolError(f"no such file or folder: {ctx.paths.display(target)}")
     base = target if target.is_dir() else target.parent
-    filters = ["--glob", params["include"]] if params.get("include") else []
-    counts, ordered = _count(params["pattern"], target, base, filters)
+    selection = filters([params["include"]] if params.get("include") else [], private=ctx.private, root=base)
+    counts, ordered = _count(params["pattern"], target, base, selection)
     total = sum(counts.values())
     picked, needed = [], 0
     for path, _ in ordered:
@@ -54,13 +54,13 @@ async def run(params: dict[str, Any], ctx: ToolContext) -> ToolResult:
     return _result(ctx, base, picked, lines, total, len(counts))
 
 
-def _count(pattern: str, target, base, filters: list[str]) -> tuple[dict[str, int], list[tuple[str, float]]]:
+def _count(pattern: str, target, base, selection: list[str]) -> tuple[dict[str, int], list[tuple[str, float]]]:
     """Matching lines per file, and the files newest first (stat'ed while rg searches)."""
     where = ["--", "." if target == base else target.name]
     counts: dict[str, int] = {}
     stamped: list[tuple[str, float]] = []
     prefix = os.fsencode(base) + b"/"
-    for line in stream_rg(["--count", "--with-filename", "--null", "--regexp", pattern, *filters, *where], base):
+    for line in stream_rg(["--count", "--with-filename", "--null", "--regexp", pattern, *selection, *where], base):
         raw, _, count = line.rstrip(b"\n").partition(b"\0")
         raw = raw[2:] if raw.startswith(b"./") else raw
         if count.isdigit() and stamp(prefix, raw, stamped) is not None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..errors import ToolError
-from ._rg import DEFAULT_IGNORES, list_files
+from ._rg import DEFAULT_IGNORES, filters, list_files
 from .base import ToolContext, ToolResult, ToolSpec
 
 TYPE_CHECKING = False
@@ -30,8 +30,8 @@ async def run(params: dict[str, Any], ctx: ToolContext) -> ToolResult:
     folder = ctx.paths.resolve(params.get("path", "."))
     if not folder.is_dir():
         raise ToolError(f"not a folder: {ctx.paths.display(folder)}", hint="use `read` for files")
-    globs = [f"!{name}/" for name in DEFAULT_IGNORES] + [f"!{p}" for p in params.get("ignore") or []]
-    files = sorted(list_files(folder, globs))
+    skip = [f"{name}/" for name in DEFAULT_IGNORES] + list(params.get("ignore") or [])
+    files = sorted(list_files(folder, filters(exclude=skip, private=ctx.private, root=folder)))
     shown = files[:LIMIT]
     tree = render_tree(shown)
     output = f"{folder}/\n{tree}" if tree else f"{folder}/ (empty)"

@@ -115,3 +115,15 @@ def test_rm_rules(oc, project: Path, tmp_path: Path):
     (project / "link").symlink_to(outside)
     assert oc("rm", "link").code == 0
     assert not (project / "link").is_symlink() and outside.read_text() == "keep"
+
+
+def test_an_include_or_a_glob_does_not_reach_ignored_files(oc, project: Path):
+    """rg lets a --glob naming files override .gitignore; ours must not, or
+    ``grep KEY --include .env`` would read the ignored secrets file."""
+    (project / ".gitignore").write_text(".env\nbuild/\n")
+    (project / ".env").write_text("API_KEY=sk-secret-value\n")
+    (project / "settings.py").write_text("API_KEY = os.environ['API_KEY']\n")
+    grep = oc("grep", "API_KEY", "--include", ".env")
+    assert "sk-secret-value" not in grep.stdout
+    assert oc("grep", "API_KEY", "--include", "*.py").record["metadata"]["matches"] == 1
+    assert ".env" not in oc("glob", ".env*").record["metadata"]["files"]

@@ -29,7 +29,7 @@ def test_add_list_done_round_trip_across_processes(oc):
     assert done.code == 0 and done.record["tool"] == "todowrite"
     assert [t["status"] for t in todos(done)] == ["completed", "pending"]
     assert oc("todo", "list", "--format", "text").stdout == (
-        "1 of 2 completed\n[x] 1. Fix the failing test (high)\n[ ] 2. Write docs"
+        "1 of 2 completed\n[x] 1. Fix the failing test (high)\n[ ] 2. Write docs\n"  # text output ends its last line
     )
 
 

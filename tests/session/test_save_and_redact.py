@@ -10,6 +10,7 @@ import pytest
 
 from opencode.session import SessionStore, read_session, text_part, tool_part
 from opencode.session.env_secrets import Redactor, is_secret_name
+from helpers import session_folder
 
 
 def test_every_read_during_many_saves_is_valid_json(store: SessionStore, make_session):
@@ -42,7 +43,7 @@ def test_every_read_during_many_saves_is_valid_json(store: SessionStore, make_se
         thread.join()
     assert not bad and reads > 0
     assert len(read_session(path).messages[-1]["parts"]) == 152
-    assert [p.name for p in path.parent.iterdir()] == [path.name]  # no temp files left
+    assert session_folder(path.parent) == [path.name]  # no temp files left
 
 
 def test_a_crash_during_save_keeps_the_previous_file(store: SessionStore, make_session, monkeypatch):
@@ -58,7 +59,7 @@ def test_a_crash_during_save_keeps_the_previous_file(store: SessionStore, make_s
         store.save(session)
     monkeypatch.undo()
     assert session.path.read_bytes() == before
-    assert [p.name for p in session.path.parent.iterdir()] == [session.path.name]
+    assert session_folder(session.path.parent) == [session.path.name]
 
 
 def test_file_is_indented_json_with_the_documented_keys(make_session):

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from helpers import session_folder
+
 
 def test_list_records_newest_first(oc, make_session):
     old = make_session("first prompt")
@@ -142,7 +144,7 @@ def test_import_never_overwrites_without_force(oc, make_session, project: Path, 
     forced = oc("import", str(project / "x.json"), "--force", cwd=other_project)
     assert forced.code == 0 and forced.record["replaced"] is True
     assert oc("session", "show", session.id, cwd=other_project).record["title"] == "changed"
-    assert len(list((other_project / "docs/sessions").iterdir())) == 1
+    assert len(session_folder(other_project / "docs/sessions")) == 1
 
 
 def test_import_from_a_pipe(oc, make_session, other_project: Path):

@@ -11,6 +11,7 @@ import pytest
 
 from opencode.errors import UsageError
 from opencode.session import Session, SessionStore, file_name, search_dirs, sessions_dir
+from helpers import session_folder
 
 
 # -- location ------------------------------------------------------------------
@@ -102,7 +103,7 @@ def test_saving_twice_keeps_one_file(store: SessionStore, make_session):
     session.add_message("user", [{"type": "text", "text": "more"}])
     store.save(session)
     assert session.path == first
-    assert len(list(store.directory.iterdir())) == 1
+    assert len(session_folder(store.directory)) == 1
 
 
 # -- lookup --------------------------------------------------------------------
