@@ -316,7 +316,7 @@ def agent_summary_records(agents: Iterable[Agent]) -> list[dict[str, Any]]:
                 mode=agent.mode,
                 model=agent.model,
                 source=agent.source,
-                text=line + "\n",
+                text=line,
             )
         )
     return records

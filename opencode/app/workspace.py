@@ -15,6 +15,8 @@ from __future__ import annotations
 from functools import cached_property
 from pathlib import Path
 
+from ..errors import OpencodeError
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, Callable, Mapping
@@ -27,6 +29,7 @@ if TYPE_CHECKING:
     from ..llm.types import ModelClient
     from ..paths import PathPolicy
     from ..session import SessionStore
+    from ..session.secrets import Redactor
     from ..session.snapshot import Snapshots
     from ..tools import Registry
     from ..tools.base import ToolContext
@@ -138,7 +141,25 @@ class Workspace:
     def sessions(self) -> SessionStore:
         from ..session import SessionStore
 
-        return SessionStore.open(self.config, self.cwd, self.data_dir, self.env)
+        return SessionStore.open(self.config, self.cwd, self.data_dir, self.env, redactor=self.redactor)
+
+    @cached_property
+    def redactor(self) -> Redactor:
+        """What masks secrets in everything sessions keep: the environment's
+        credentials, the variables the config names as keys, the stored keys."""
+        from ..llm.auth import AuthStore
+        from ..llm.providers import PROVIDERS
+        from ..session.secrets import Redactor
+
+        tables = self.config.get("provider", {})
+        names = [t.get("api_key_env") for t in tables.values() if isinstance(t, dict) and t.get("api_key_env")]
+        names += [p.key_env for p in PROVIDERS.values() if p.key_env]
+        store = AuthStore(self.data_dir)
+        try:
+            stored = [store.get(name) for name in store.providers()]
+        except OpencodeError:
+            stored = []  # an unreadable auth file: the commands that need a key say so
+        return Redactor(self.env, names=names, values=[v for v in stored if v])
 
     def snapshots(self) -> Snapshots:
         """The undo snapshots of this project, never covering the session files."""

@@ -85,7 +85,15 @@ class Runtime:
         from ..render.diag import Diagnostics
 
         level = self.env.get("OPENCODE_LOG_LEVEL") or ("DEBUG" if self.verbose > 1 else "INFO" if self.verbose else "WARNING")
-        return Diagnostics(self.stderr, level=level, color=self.color and _isatty(self.stderr), quiet=self.quiet)
+        return Diagnostics(self.stderr, level=level, color=self.color and _isatty(self.stderr), quiet=self.quiet, mask=self._mask)
+
+    def _mask(self, message: str) -> str:
+        """Secrets out of a message for people: the environment's, and any token's."""
+        if "_masker" not in self.__dict__:
+            from ..session.secrets import Redactor
+
+            self._masker = Redactor(self.env).text
+        return self._masker(message)
 
     @cached_property
     def out(self) -> Renderer:

@@ -12,7 +12,7 @@ import sys
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import TextIO
+    from typing import Callable, TextIO
 
 LEVELS = {"DEBUG": 10, "INFO": 20, "WARNING": 30, "ERROR": 40}
 
@@ -23,13 +23,25 @@ _STYLES = {"error": "\x1b[1;31m", "warning": "\x1b[33m", "hint": "\x1b[2m", "inf
 class Diagnostics:
     """Writes leveled messages to a stream; colour only for terminals that want it."""
 
-    def __init__(self, stream: TextIO | None = None, *, level: str = "WARNING", color: bool = False, quiet: bool = False) -> None:
+    def __init__(
+        self,
+        stream: TextIO | None = None,
+        *,
+        level: str = "WARNING",
+        color: bool = False,
+        quiet: bool = False,
+        mask: Callable[[str], str] | None = None,
+    ) -> None:
+        """``mask`` hides secrets in every message (a provider's error may quote a key)."""
         self.stream = stream or sys.stderr
         self.level = LEVELS.get(level.upper(), 30)
         self.color = color
         self.quiet = quiet
+        self.mask = mask
 
     def _write(self, kind: str, label: str, message: str) -> None:
+        if self.mask is not None:
+            message = self.mask(message)
         prefix = f"{_STYLES[kind]}{label}{_RESET}" if self.color else label
         try:
             self.stream.write(f"{prefix}{message}\n")

@@ -24,6 +24,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, Iterable, Mapping
 
+    from .secrets import Redactor
+
 PREFIX = "session_"
 SUFFIX = ".json"
 LIST_HINT = "see 'opencode session list' for the ids"
@@ -108,8 +110,9 @@ def _short_id_of(path: Path) -> str | None:
 class SessionStore:
     """Sessions of one project: saved into ``directory``, looked up in ``dirs``.
 
-    ``env``, when given, is the environment whose secret values are masked in every
-    saved file (see ``opencode.session.env_secrets``).
+    Every saved file and everything ``redact`` is given has its secrets masked (see
+    ``opencode.session.secrets``): by ``redactor`` when given, else by one made from
+    ``env``.
     """
 
     def __init__(
@@ -118,6 +121,7 @@ class SessionStore:
         dirs: Iterable[Path] = (),
         project: Path | None = None,
         env: Mapping[str, str] | None = None,
+        redactor: Redactor | None = None,
     ) -> None:
         self.directory = Path(directory)
         self.dirs = [self.directory, *(Path(d) for d in dirs if Path(d) != self.directory)]
@@ -125,10 +129,12 @@ class SessionStore:
         self.env = env
         #: Files skipped by ``list`` because they could not be read, with the reason.
         self.problems: list[str] = []
-        self._redactor = None
+        self._redactor = redactor
 
     @classmethod
-    def open(cls, config: Any, cwd: Path, data_dir: Path, env: Mapping[str, str] | None = None) -> SessionStore:
+    def open(
+        cls, config: Any, cwd: Path, data_dir: Path, env: Mapping[str, str] | None = None, redactor: Redactor | None = None
+    ) -> SessionStore:
         """The store for a command run in ``cwd`` with this config and data directory."""
         from ..paths import find_project_root
 
@@ -137,6 +143,7 @@ class SessionStore:
             search_dirs(config, cwd, data_dir),
             project=find_project_root(cwd),
             env=env,
+            redactor=redactor,
         )
 
     # -- writing -------------------------------------------------------------
@@ -176,12 +183,11 @@ class SessionStore:
         return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
     def redact(self, value: Any) -> Any:
-        if not self.env:
-            return value
+        """A copy of a JSON-like value with every secret masked."""
         if self._redactor is None:
-            from .env_secrets import Redactor
+            from .secrets import Redactor
 
-            self._redactor = Redactor(self.env)
+            self._redactor = Redactor(self.env or {})
         return self._redactor.value(value)
 
     def delete(self, id_or_prefix: str) -> Path:
