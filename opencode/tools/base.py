@@ -28,12 +28,14 @@ class ToolResult:
     """What a tool returns.
 
     ``output`` is the text for the model; ``text`` the raw payload where there is one
-    (a file's exact content, a command's output); ``metadata`` structured facts
-    (counts, diffs, exit codes). ``exit_status`` is what the tool's own CLI command
-    exits with on success (``bash`` passes on the command's exit code).
+    (a file's exact content, a command's output), with ``encoding="base64"`` when the
+    payload is bytes that are not UTF-8 text (so a pipe carries them exactly);
+    ``metadata`` structured facts (counts, diffs, exit codes). ``exit_status`` is what
+    the tool's own CLI command exits with on success (``bash`` passes on the command's
+    exit code).
     """
 
-    __slots__ = ("output", "text", "metadata", "title", "exit_status")
+    __slots__ = ("output", "text", "metadata", "title", "exit_status", "encoding")
 
     def __init__(
         self,
@@ -42,12 +44,14 @@ class ToolResult:
         metadata: dict[str, Any] | None = None,
         title: str = "",
         exit_status: int = 0,
+        encoding: str | None = None,
     ) -> None:
         self.output = output
         self.text = text
         self.metadata = metadata if metadata is not None else {}
         self.title = title
         self.exit_status = exit_status
+        self.encoding = encoding
 
     def __repr__(self) -> str:
         return f"ToolResult(output={self.output[:60]!r}, metadata={self.metadata!r})"
@@ -59,10 +63,11 @@ class ToolContext:
     Tools reach the file system only through ``paths`` and keep their state under
     ``data_dir``. ``config`` is the merged configuration mapping (plain data), ``env``
     the environment commands run with. ``read_files`` records, in an agent run, the
-    files the model has read and their modification times, for the read-before-edit
-    rule (None outside agent runs: the rule is off). ``host`` is what the caller offers
-    beyond files: other tools, a person, subagents, the agent switch, the todo list
-    (see ``tools.host``).
+    files the model has read, for the read-before-edit rule (None outside agent runs:
+    the rule is off): each value is the ``fsutil.content_stamp`` (size and digest) of
+    the bytes read or written, so a rewrite within one timestamp tick is still noticed.
+    ``host`` is what the caller offers beyond files: other tools, a person, subagents,
+    the agent switch, the todo list (see ``tools.host``).
     """
 
     def __init__(
@@ -71,7 +76,7 @@ class ToolContext:
         data_dir: Path,
         config: Any = None,
         env: Mapping[str, str] | None = None,
-        read_files: dict[str, float] | None = None,
+        read_files: dict[str, Any] | None = None,
         host: ToolHost | None = None,
     ) -> None:
         self.paths = paths
