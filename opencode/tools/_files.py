@@ -66,7 +66,7 @@ def file_error(exc: OSError, path: Path, shown: str, cwd: Path, verb: str) -> Op
     if isinstance(exc, FileNotFoundError):
         return missing(path, shown, cwd)
     if exc.errno == errno.ELOOP:
-        return ToolError(f"cannot {verb} {shown}: a folder on its path turned into a symbolic link; nothing was written")
+        return ToolError(f"cannot {verb} {shown}: a folder on its path became a symbolic link after the path was checked")
     if exc.errno == errno.ENOTDIR:
         return ToolError(f"cannot {verb} {shown}: a part of its path is not a folder")
     if isinstance(exc, PermissionError):
@@ -74,7 +74,7 @@ def file_error(exc: OSError, path: Path, shown: str, cwd: Path, verb: str) -> Op
     return ToolError(f"cannot {verb} {shown}: {exc.strerror or exc}")
 
 
-def read_file(path: Path, shown: str, cwd: Path, verb: str = "read") -> bytes:
+def read_file(path: Path, shown: str, cwd: Path) -> bytes:
     """The bytes of a regular file, read through its folder opened without following
     links; a clear error for a missing file, a folder, a FIFO, a socket or a device."""
     if not path.name:
@@ -83,7 +83,7 @@ def read_file(path: Path, shown: str, cwd: Path, verb: str = "read") -> bytes:
         with Folder(path.parent) as folder:
             return folder.read(path.name)[0]
     except OSError as exc:
-        raise file_error(exc, path, shown, cwd, verb) from None
+        raise file_error(exc, path, shown, cwd, "read") from None
 
 
 def read_text_file(path: Path, shown: str, cwd: Path) -> bytes:
@@ -153,5 +153,7 @@ class ChangingFile:
         assert self.folder is not None
         try:
             self.folder.replace(self.path.name, data, expect=self.expected)
+        except FileNotFoundError:
+            raise ToolError(f"cannot {self.verb} {self.shown}: its folder was removed meanwhile; nothing was written") from None
         except OSError as exc:
             raise self._error(exc) from None

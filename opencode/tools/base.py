@@ -106,7 +106,8 @@ class ToolSpec:
     that none of them has to name it:
 
     - ``stdin_param``: the parameter filled from a pipe's text when it is not given
-      (``write``'s ``content``).
+      (``write``'s ``content``). Bytes that are not UTF-8 text fill it as base64, with
+      ``encoding="base64"``, when the tool has an ``encoding`` parameter.
     - ``loop_free``: ``run`` awaits nothing that needs an event loop, so the CLI may
       drive it without importing asyncio (which costs more than a whole ``read``).
     - ``concurrent``: calls may run at the same time as other concurrent calls.
