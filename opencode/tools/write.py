@@ -45,7 +45,10 @@ PARAMETERS: dict[str, Any] = {
 def content_bytes(content: str, encoding: str) -> bytes:
     """The bytes to write: ``content`` as UTF-8, or decoded from base64."""
     if encoding != "base64":
-        return content.encode("utf-8", "surrogateescape")
+        try:
+            return content.encode("utf-8", "surrogateescape")
+        except UnicodeEncodeError:
+            raise ToolError("content has characters that cannot be written as UTF-8 (lone surrogates)") from None
     from binascii import Error, a2b_base64
 
     try:
