@@ -3,11 +3,15 @@
 Shared by the fast path, the generated Click commands and ``opencode tool call``, so
 a tool behaves the same however it was invoked. The call itself takes the one
 execution path every face takes (``Workspace.run_tool``). Kept free of Click imports.
+
+Piped bytes fill the tool's ``stdin_param`` exactly: as text when they are UTF-8, as
+base64 with ``encoding="base64"`` for a tool that takes an ``encoding`` (``write``),
+so ``opencode read latin1.txt | opencode write copy.txt`` copies every byte.
 """
 
 from __future__ import annotations
 
-from ..errors import OpencodeError
+from ..errors import OpencodeError, ToolError
 from ..tools.base import ToolSpec
 from .runtime import Runtime
 
@@ -20,9 +24,9 @@ def run_tool_command(runtime: Runtime, spec: ToolSpec, params: dict[str, Any]) -
     """Run ``spec`` with ``params`` for a person or a pipe; returns the exit status."""
     try:
         if spec.stdin_param and spec.stdin_param not in params:
-            text = runtime.piped_text(f"{spec.stdin_param} for {spec.name}")
-            if text is not None:
-                params[spec.stdin_param] = text
+            data = runtime.piped_payload(f"{spec.stdin_param} for {spec.name}")
+            if data is not None:
+                params.update(stdin_params(spec, data))
     except OpencodeError as error:
         error.tool = spec.name  # type: ignore[attr-defined]
         raise
@@ -31,3 +35,16 @@ def run_tool_command(runtime: Runtime, spec: ToolSpec, params: dict[str, Any]) -
     runtime.emit(outcome.record())
     assert outcome.result is not None
     return outcome.result.exit_status
+
+
+def stdin_params(spec: ToolSpec, data: bytes) -> dict[str, Any]:
+    """The parameters piped ``data`` fills (see the module docstring)."""
+    assert spec.stdin_param is not None
+    try:
+        return {spec.stdin_param: data.decode("utf-8")}
+    except UnicodeDecodeError:
+        if "encoding" not in spec.properties:
+            raise ToolError(f"the piped {spec.stdin_param} is not UTF-8 text") from None
+    from binascii import b2a_base64
+
+    return {spec.stdin_param: b2a_base64(data, newline=False).decode("ascii"), "encoding": "base64"}

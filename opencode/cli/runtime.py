@@ -3,9 +3,11 @@
 Built once per process from the root options (by the fast path or the Click root
 group) and handed to every command. It is the command line's side of the line: the
 streams, whether they are terminals, ``--json``/``--format``, ``-q``/``-v``, and the
-renderer for the output mode. The project itself (config, tools, sessions, models)
-is the ``Workspace`` it builds from the same plain values, which is all the layers
-below ever see.
+renderer for the output mode. ``force`` is ``--force`` of the
+commands that take a pipe's bytes (``write``): write them even when the command before
+the pipe failed. The project itself (config, tools, sessions, models) is the
+``Workspace`` it builds from the same plain values, which is all the layers below
+ever see.
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ class Runtime:
         no_color: bool = False,
         profile: str | None = None,
         flags: dict[str, Any] | None = None,
+        force: bool = False,
     ) -> None:
         self.env = env
         self.cwd = cwd
@@ -56,6 +59,7 @@ class Runtime:
         self.no_color = no_color
         self.profile = profile
         self.flags = flags or {}
+        self.force = force
 
     # -- the project -------------------------------------------------------------
 
@@ -144,29 +148,33 @@ class Runtime:
         return self.stdin is not None and _isatty(self.stdin) and _isatty(self.stderr)
 
     def read_stdin(self) -> protocol.PipedInput | None:
-        """What was piped in, or None when stdin is a terminal or absent."""
+        """What was piped in, or None when stdin is a terminal or absent. Read as
+        bytes: input that is not UTF-8 text is data, kept exactly (``PipedInput.data``)."""
         if not self.stdin_piped:
             return None
         from .. import protocol
 
         assert self.stdin is not None
         try:
-            raw = self.stdin.read()
+            raw = getattr(self.stdin, "buffer", self.stdin).read()
         except (OSError, ValueError):
             return None
         return protocol.parse_input(raw)
 
-    def piped_text(self, purpose: str) -> str | None:
-        """The text of piped input, refusing input that carries an upstream error.
+    def piped_payload(self, purpose: str) -> bytes | None:
+        """The exact bytes piped in for ``purpose``, or None when nothing was.
 
-        Empty input counts as none: a failed upstream command that printed nothing
-        must not, say, truncate a file through ``write``.
+        Input that shows the command before the pipe failed (an ``error`` record, a
+        non-zero exit) or that holds nothing to write is refused unless ``force``:
+        a failed ``bash "cat missing"`` must not replace a file with its complaint.
+        Empty (or blank) input counts as none.
         """
         piped = self.read_stdin()
         if piped is None or piped.is_empty:
             return None
-        piped.refuse_errors(purpose)
-        return piped.text
+        if not self.force:
+            piped.refuse_errors(purpose, destructive=True)
+        return piped.payload
 
 
 def _isatty(stream: Any) -> bool:
@@ -208,4 +216,5 @@ def make_runtime(options: Mapping[str, Any], env: Mapping[str, str]) -> Runtime:
         no_color=bool(options.get("no_color")),
         profile=options.get("profile"),
         flags={k: v for k, v in flags.items() if v is not None},
+        force=bool(options.get("force")),
     )

@@ -8,7 +8,7 @@ import click
 
 from ..tools.base import ToolSpec
 from .clickutil import JSON, output_options, pass_runtime
-from .tool_params import faces
+from .tool_params import FORCE_HELP, faces, takes_force
 from .invoke_tool import run_tool_command
 
 _TYPES = {"str": click.STRING, "int": click.INT, "float": click.FLOAT, "json": JSON}
@@ -28,9 +28,13 @@ def make_command(spec: ToolSpec, name: str | None = None) -> click.Command:
             params.append(click.Option([face.flag, face.name], multiple=True, type=_TYPES[face.item_kind], help=face.help + " (repeatable)"))
         else:
             params.append(click.Option([face.flag, face.name], type=_TYPES[face.kind], help=face.help))
+    if takes_force(spec):
+        params.append(click.Option(["--force", "force"], is_flag=True, default=False, help=FORCE_HELP))
 
     @pass_runtime
     def callback(runtime, **values: Any) -> None:
+        if takes_force(spec):
+            runtime.force = runtime.force or bool(values.pop("force"))
         given = {k: (list(v) if isinstance(v, tuple) else v) for k, v in values.items() if v is not None and v != ()}
         raise SystemExit(run_tool_command(runtime, spec, given))
 

@@ -5,6 +5,11 @@ option ``--name`` (underscores become dashes) of kind str/int/float/bool (``--x/
 list (repeatable) or json (a JSON value). The Click command (``tool_commands.py``) and the
 fast parser below are both built from it.
 
+Besides its parameters, a tool that takes a pipe's bytes (a ``stdin_param``) has
+``--force``: write them even when the command before the pipe failed. It is an option
+of the command line, not a tool parameter (a model never needs it), and travels with
+the output options to the ``Runtime``.
+
 ``parse_fast`` handles the plain forms (``read main.py --offset 50 --limit=20``)
 without importing Click and returns None for anything else (``--help``, short options,
 ``--``, bad values), which then goes to Click for the full treatment and its error
@@ -17,7 +22,7 @@ import json
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any
+    from typing import Any, Iterator
 
     from ..tools.base import ToolSpec
 
@@ -25,6 +30,13 @@ _SCALARS = {"string": "str", "integer": "int", "number": "float", "boolean": "bo
 
 #: Output options every tool subcommand accepts, unless a parameter has the name.
 OUTPUT_FLAGS = ("json", "format")
+
+FORCE_HELP = "Write piped input even when the command before the pipe failed or wrote nothing"
+
+
+def takes_force(spec: ToolSpec) -> bool:
+    """Whether the tool's command has ``--force`` (it reads stdin; see the docstring)."""
+    return spec.stdin_param is not None and "force" not in spec.properties
 
 
 class Face:
@@ -92,17 +104,11 @@ def parse_fast(spec: ToolSpec, args: list[str]) -> tuple[dict[str, Any], dict[st
                 params[by_flag[name[3:]].name] = False
                 continue
             if face is None:
-                if name in OUTPUT_FLAGS and name not in spec.properties:
-                    if name == "json" and not has_value:
-                        output["json"] = True
-                        continue
-                    if name == "format":
-                        value = value if has_value else next(tokens, None)
-                        if value is None or value.startswith("-"):
-                            return None
-                        output["format"] = value
-                        continue
-                return None
+                option = _command_option(spec, name, has_value, value, tokens)
+                if option is None:
+                    return None
+                output[option[0]] = option[1]
+                continue
             if face.kind == "bool":
                 if has_value:
                     return None
@@ -135,6 +141,21 @@ def parse_fast(spec: ToolSpec, args: list[str]) -> tuple[dict[str, Any], dict[st
             return None
     order = list(spec.properties)
     return dict(sorted(params.items(), key=lambda kv: order.index(kv[0]))), output
+
+
+def _command_option(spec: ToolSpec, name: str, has_value: str, value: str, tokens: Iterator[str]) -> tuple[str, Any] | None:
+    """An option of the command that is no tool parameter (``--json``, ``--format X``,
+    ``--force``) as (key, value); None for anything else (the fast path declines)."""
+    if name == "force" and not has_value and takes_force(spec):
+        return "force", True
+    if name not in OUTPUT_FLAGS or name in spec.properties:
+        return None
+    if name == "json":
+        return None if has_value else ("json", True)
+    value = value if has_value else next(tokens, None)  # type: ignore[assignment]
+    if value is None or value.startswith("-"):
+        return None
+    return "format", value
 
 
 _NONE = Face("", "", "", False, False, "")

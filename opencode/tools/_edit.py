@@ -1,6 +1,11 @@
 """What every editing tool shares: loading a text file, the read-before-edit rule, and
 writing the result back with the file's own BOM and line endings.
 
+The tools read and write inside a ``ChangingFile`` (``_files``): the folder's writer
+lock is held from reading the file to replacing it, so two editors of one file never
+lose a change between them, and the replacement happens only if the file is still
+what was read.
+
 The matching engine sees LF text without a BOM. ``TextDoc`` remembers what to restore:
 the UTF-8 BOM, and the dominant line ending, which new lines get. Lines the edit does
 not touch keep their exact bytes, even in a file with mixed endings, because the
@@ -10,12 +15,13 @@ well (surrogate escapes), so an edit never rewrites what it did not match.
 
 from __future__ import annotations
 
+import stat
 from bisect import bisect_left
 
 from ..errors import ToolError
-from ..fsutil import BINARY_SAMPLE, atomic_write, decode, looks_binary
+from ..fsutil import BINARY_SAMPLE, content_stamp, decode, looks_binary
 from ._diff import unified
-from ._files import missing
+from ._files import ChangingFile
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -27,35 +33,28 @@ if TYPE_CHECKING:
 BOM = "\ufeff"
 
 
-def load_bytes(path: Path, shown: str, ctx: ToolContext) -> bytes:
-    """A text file's bytes, or a clear error for a folder, a missing or binary file."""
-    if path.is_dir():
-        raise ToolError(f"{shown} is a directory, not a file")
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise missing(path, shown, ctx.cwd) from None
-    except OSError as exc:
-        raise ToolError(f"cannot read {shown}: {exc.strerror}") from None
+def text_bytes(data: bytes, shown: str) -> bytes:
+    """``data``, or a clear error when it is a binary file's."""
     if looks_binary(data[:BINARY_SAMPLE]):
         raise ToolError(f"{shown} is a binary file; only text files can be edited")
     return data
 
 
-def require_fresh_read(ctx: ToolContext, path: Path, shown: str) -> None:
-    """In an agent session, the model must have read the file as it is now."""
+def require_fresh_read(ctx: ToolContext, path: Path, shown: str, data: bytes) -> None:
+    """In an agent session, the model must have read the file as it is now (``data``)."""
     if ctx.read_files is None:
         return
     seen = ctx.read_files.get(str(path))
     if seen is None:
         raise ToolError(f"read {shown} before editing it", hint=f"use the read tool on {shown} first")
-    if path.stat().st_mtime != seen:
+    if seen != content_stamp(data):
         raise ToolError(f"{shown} changed since it was last read; read it again before editing it")
 
 
-def note_written(ctx: ToolContext, path: Path) -> None:
+def note_written(ctx: ToolContext, path: Path, data: bytes) -> None:
+    """What the model wrote counts as read: it knows the file's content."""
     if ctx.read_files is not None:
-        ctx.read_files[str(path)] = path.stat().st_mtime
+        ctx.read_files[str(path)] = content_stamp(data)
 
 
 class TextDoc:
@@ -115,33 +114,27 @@ def diff_stats(old: bytes, new: bytes, name: str) -> dict[str, Any]:
     return {"diff": diff, "added": added, "removed": removed}
 
 
-def write_file(path: Path, data: bytes, shown: str) -> None:
-    try:
-        atomic_write(path, data)
-    except OSError as exc:
-        raise ToolError(f"cannot write {shown}: {exc.strerror}") from None
-
-
-def save(ctx: ToolContext, path: Path, shown: str, old: bytes, new: bytes) -> dict[str, Any]:
-    """Write ``new`` over ``path`` (only if it differs) and return the diff facts."""
-    if new != old or not path.exists():
-        write_file(path, new, shown)
-    note_written(ctx, path)
-    return diff_stats(old, new, shown)
+def save(ctx: ToolContext, target: ChangingFile, old: bytes | None, new: bytes) -> dict[str, Any]:
+    """Write ``new`` over the target (only if it differs from ``old``; None: no file
+    yet) and return the diff facts."""
+    if new != old:
+        target.replace(new)
+    note_written(ctx, target.path, new)
+    return diff_stats(old or b"", new, target.shown)
 
 
 def create(ctx: ToolContext, path: Path, shown: str, content: str) -> dict[str, Any]:
     """A new file from an empty ``old_string``; an existing one is an error."""
-    if path.exists():
-        kind = "directory" if path.is_dir() else "file"
-        raise ToolError(
-            f"{shown} already exists ({kind}); an empty old_string only creates new files",
-            hint="give the text to replace as old_string, or use write to replace the whole file",
-        )
     data = content.encode("utf-8", "surrogateescape")
-    write_file(path, data, shown)
-    note_written(ctx, path)
-    return diff_stats(b"", data, shown)
+    with ChangingFile(path, shown, ctx.cwd, "create", create=True) as target:
+        status = target.status()
+        if status is not None:
+            kind = "directory" if stat.S_ISDIR(status.st_mode) else "file"
+            raise ToolError(
+                f"{shown} already exists ({kind}); an empty old_string only creates new files",
+                hint="give the text to replace as old_string, or use write to replace the whole file",
+            )
+        return save(ctx, target, None, data)
 
 
 def summary(verb: str, shown: str, stats: dict[str, Any], detail: str = "") -> str:

@@ -2,17 +2,22 @@
 
 Unlike codex, the whole patch is checked before anything is written: every path is
 resolved (outside the project: refused), every file read and every hunk located, all
-in memory. Only then are the files written, each atomically; should a write still fail
-(a full disk), the files already written are put back. The format and its leniencies
-live in ``_patch``; files keep their BOM and line endings as with ``edit``.
+in memory. Only then are the files written, each atomically, under the writer locks of
+their folders and only if none changed since the patch read it (another writer's
+change is never lost: the patch fails instead); should a write still fail (a full
+disk), the files already written are put back. The format and its leniencies live in
+``_patch``; files keep their BOM and line endings as with ``edit``.
 """
 
 from __future__ import annotations
 
+import stat
+
 from ..errors import ToolError
-from ..fsutil import BINARY_SAMPLE, atomic_write, looks_binary
+from ..fsutil import ABSENT, BINARY_SAMPLE, FileChanged, Folder, looks_binary
+from ..fsutil import stamp as stamp_of
 from ._edit import TextDoc, diff_stats, note_written, require_fresh_read
-from ._files import missing
+from ._files import file_error, missing
 from ._patch import FileOp, apply_hunks, parse
 from .base import ToolContext, ToolResult, ToolSpec
 
@@ -79,18 +84,20 @@ def _targets(op: FileOp, ctx: ToolContext) -> tuple[Path, Path | None]:
     return path, ctx.paths.resolve(op.move_to) if op.move_to else None
 
 
-def _read(path: Path, shown: str) -> bytes | None:
-    """A file's bytes, None when there is none; a link's own content is not read."""
-    if path.is_symlink():
-        return b""
-    if path.is_dir():
-        raise ToolError(f"{shown} is a directory, not a file")
+def _read(path: Path, shown: str, cwd: Path) -> tuple[bytes | None, tuple]:
+    """A file's bytes (None when there is none) and its ``stamp``; a link's own content
+    is not read. A FIFO, socket or device is refused before it is opened."""
     try:
-        return path.read_bytes()
+        with Folder(path.parent) as folder:
+            status = folder.status(path.name)
+            if status is None or stat.S_ISLNK(status.st_mode):
+                return (None if status is None else b""), stamp_of(status)
+            data, status = folder.read(path.name)
+            return data, stamp_of(status)
     except (FileNotFoundError, NotADirectoryError):
-        return None
+        return None, ABSENT
     except OSError as exc:
-        raise ToolError(f"cannot read {shown}: {exc.strerror}") from None
+        raise file_error(exc, path, shown, cwd, "patch") from None
 
 
 def _summary_line(entry: dict[str, Any]) -> str:
@@ -105,6 +112,7 @@ class Plan:
         self.ctx = ctx
         self.state: dict[Path, bytes | None] = {}
         self.original: dict[Path, bytes | None] = {}
+        self.stamps: dict[Path, tuple] = {}
         self.files: list[dict[str, Any]] = []
 
     def show(self, path: Path) -> str:
@@ -113,7 +121,8 @@ class Plan:
     def current(self, path: Path) -> bytes | None:
         """The path's content as the patch so far leaves it (None: no such file)."""
         if path not in self.state:
-            self.state[path] = self.original[path] = _read(path, self.show(path))
+            data, self.stamps[path] = _read(path, self.show(path), self.ctx.cwd)
+            self.state[path] = self.original[path] = data
         return self.state[path]
 
     def apply(self, op: FileOp, path: Path, dest: Path | None) -> None:
@@ -141,7 +150,7 @@ class Plan:
         if looks_binary(old[:BINARY_SAMPLE]):
             raise ToolError(f"{shown} is a binary file; only text files can be patched")
         if first_touch:
-            require_fresh_read(self.ctx, path, shown)
+            require_fresh_read(self.ctx, path, shown, old)
         doc = TextDoc(old)
         new = doc.encode(apply_hunks(doc.original, op.hunks, shown, doc.newline)) if op.hunks else old
         if dest is None or dest == path:
@@ -173,37 +182,88 @@ class Plan:
         self.files.append({**entry, **stats})
 
     def commit(self) -> None:
-        """Write every change; if one write fails, put back those already made."""
-        done: list[Path] = []
-        for path, new in self.state.items():
-            if new == self.original[path]:
-                continue
-            try:
-                if new is None:
-                    path.unlink()
-                else:
-                    atomic_write(path, new)
-            except OSError as exc:
-                self._roll_back(done)
-                raise ToolError(f"cannot write {self.show(path)}: {exc.strerror}; the patch was not applied") from None
-            done.append(path)
+        """Write every change under its folder's lock, if no file changed since it was
+        read; if one write fails, put back those already made."""
+        changes = [path for path, new in self.state.items() if new != self.original[path]]
+        with LockedFolders(changes, self) as folders:
+            for path in changes:
+                if stamp_of(folders[path].status(path.name)) != self.stamps[path]:
+                    raise file_error(FileChanged(), path, self.show(path), self.ctx.cwd, "patch")
+            done: list[Path] = []
+            for path in changes:
+                try:
+                    self._put(folders[path], path, self.state[path])
+                except OSError as exc:
+                    self._roll_back(done, folders)
+                    raise ToolError(f"cannot write {self.show(path)}: {exc.strerror}; the patch was not applied") from None
+                done.append(path)
         for path in done:
-            if self.state[path] is None:
+            new = self.state[path]
+            if new is None:
                 if self.ctx.read_files is not None:
                     self.ctx.read_files.pop(str(path), None)
             else:
-                note_written(self.ctx, path)
+                note_written(self.ctx, path, new)
 
-    def _roll_back(self, done: list[Path]) -> None:
+    @staticmethod
+    def _put(folder: Folder, path: Path, data: bytes | None) -> None:
+        if data is None:
+            folder.remove(path.name)
+        else:
+            folder.replace(path.name, data)
+
+    def _roll_back(self, done: list[Path], folders: LockedFolders) -> None:
         for path in reversed(done):
-            old = self.original[path]
             try:
+                old = self.original[path]
                 if old is None:
-                    path.unlink(missing_ok=True)
+                    folders[path].remove(path.name, missing_ok=True)
                 else:
-                    atomic_write(path, old)
+                    folders[path].replace(path.name, old)
             except OSError:
                 pass
+
+
+class LockedFolders:
+    """The folders of the paths a patch changes, opened without following links (made
+    when missing) and write-locked in one order (by device and inode), so two patches
+    locking the same folders cannot wait on each other."""
+
+    def __init__(self, paths: list[Path], plan: Plan) -> None:
+        self.paths, self.plan = paths, plan
+        self.by_parent: dict[Path, Folder] = {}
+
+    def __getitem__(self, path: Path) -> Folder:
+        return self.by_parent[path.parent]
+
+    def __enter__(self) -> LockedFolders:
+        try:
+            for path in self.paths:
+                if path.parent not in self.by_parent:
+                    self._open(path)
+            for folder in sorted({id(f): f for f in self.by_parent.values()}.values(), key=Folder.identity):
+                folder.lock()
+        except ToolError:
+            self.__exit__()
+            raise
+        except OSError as exc:
+            self.__exit__()
+            raise ToolError(f"cannot patch: {exc}; the patch was not applied") from None
+        return self
+
+    def _open(self, path: Path) -> None:
+        try:
+            folder = Folder(path.parent, create=self.plan.state[path] is not None)
+        except OSError as exc:
+            raise file_error(exc, path, self.plan.show(path), self.plan.ctx.cwd, "patch") from None
+        same = next((f for f in self.by_parent.values() if f.identity() == folder.identity()), None)
+        if same is not None:
+            folder.close()
+        self.by_parent[path.parent] = same or folder
+
+    def __exit__(self, *exc: object) -> None:
+        for folder in self.by_parent.values():
+            folder.close()
 
 
 def _named_files(params: dict[str, Any]) -> list[str]:

@@ -28,12 +28,14 @@ class ToolResult:
     """What a tool returns.
 
     ``output`` is the text for the model; ``text`` the raw payload where there is one
-    (a file's exact content, a command's output); ``metadata`` structured facts
-    (counts, diffs, exit codes). ``exit_status`` is what the tool's own CLI command
-    exits with on success (``bash`` passes on the command's exit code).
+    (a file's exact content, a command's output), with ``encoding="base64"`` when the
+    payload is bytes that are not UTF-8 text (so a pipe carries them exactly);
+    ``metadata`` structured facts (counts, diffs, exit codes). ``exit_status`` is what
+    the tool's own CLI command exits with on success (``bash`` passes on the command's
+    exit code).
     """
 
-    __slots__ = ("output", "text", "metadata", "title", "exit_status")
+    __slots__ = ("output", "text", "metadata", "title", "exit_status", "encoding")
 
     def __init__(
         self,
@@ -42,12 +44,14 @@ class ToolResult:
         metadata: dict[str, Any] | None = None,
         title: str = "",
         exit_status: int = 0,
+        encoding: str | None = None,
     ) -> None:
         self.output = output
         self.text = text
         self.metadata = metadata if metadata is not None else {}
         self.title = title
         self.exit_status = exit_status
+        self.encoding = encoding
 
     def __repr__(self) -> str:
         return f"ToolResult(output={self.output[:60]!r}, metadata={self.metadata!r})"
@@ -59,11 +63,13 @@ class ToolContext:
     Tools reach the file system only through ``paths`` and keep their state under
     ``data_dir``. ``config`` is the merged configuration mapping (plain data), ``env``
     the environment commands run with. ``read_files`` records, in an agent run, the
-    files the model has read and their modification times, for the read-before-edit
-    rule (None outside agent runs: the rule is off). ``host`` is what the caller offers
-    beyond files: other tools, a person, subagents, the agent switch, the todo list
-    (see ``tools.host``). ``private`` are folders inside the project that are
-    opencode's own (the session folders): the search tools pass them by.
+    files the model has read, for the read-before-edit rule (None outside agent runs:
+    the rule is off): each value is the ``fsutil.content_stamp`` (size and digest) of
+    the bytes read or written, so a rewrite within one timestamp tick is still noticed.
+    ``host`` is what the caller offers beyond files: other tools, a person, subagents,
+    the agent switch, the todo list (see ``tools.host``). ``private`` are folders
+    inside the project that are opencode's own (the session folders): the search
+    tools pass them by.
     """
 
     def __init__(
@@ -72,7 +78,7 @@ class ToolContext:
         data_dir: Path,
         config: Any = None,
         env: Mapping[str, str] | None = None,
-        read_files: dict[str, float] | None = None,
+        read_files: dict[str, Any] | None = None,
         host: ToolHost | None = None,
         private: tuple[Path, ...] = (),
     ) -> None:
@@ -104,7 +110,8 @@ class ToolSpec:
     that none of them has to name it:
 
     - ``stdin_param``: the parameter filled from a pipe's text when it is not given
-      (``write``'s ``content``).
+      (``write``'s ``content``). Bytes that are not UTF-8 text fill it as base64, with
+      ``encoding="base64"``, when the tool has an ``encoding`` parameter.
     - ``loop_free``: ``run`` awaits nothing that needs an event loop, so the CLI may
       drive it without importing asyncio (which costs more than a whole ``read``).
     - ``concurrent``: calls may run at the same time as other concurrent calls.

@@ -4,13 +4,15 @@ The model says what to replace (``old_string``) and with what (``new_string``). 
 ``old_string`` is the matching engine's job (``_match``): exact first, then looser
 comparisons, stopping at the first that finds anything and refusing ambiguous or
 disproportionate matches. The file keeps its BOM and line endings, the write is atomic
-and happens only on success, and the result carries a unified diff.
+and happens only on success (under the folder's writer lock, so a concurrent editor's
+change is never lost), and the result carries a unified diff.
 """
 
 from __future__ import annotations
 
 from ..errors import ToolError
-from ._edit import TextDoc, create, edit_text, load_bytes, require_fresh_read, save, summary
+from ._edit import TextDoc, create, edit_text, require_fresh_read, save, summary, text_bytes
+from ._files import ChangingFile
 from .base import ToolContext, ToolResult, ToolSpec
 
 TYPE_CHECKING = False
@@ -46,11 +48,12 @@ async def run(params: dict[str, Any], ctx: ToolContext) -> ToolResult:
     if not old:
         stats = create(ctx, path, shown, new)
         return ToolResult(summary("Created", shown, stats), title=shown, metadata={"path": shown, "created": True, **stats})
-    raw = load_bytes(path, shown, ctx)
-    require_fresh_read(ctx, path, shown)
-    doc = TextDoc(raw)
-    text, strategy, count = edit_text(doc.original, doc.newline, old, new, bool(params.get("replace_all")), shown)
-    stats = save(ctx, path, shown, raw, doc.encode(text))
+    with ChangingFile(path, shown, ctx.cwd, "edit") as target:
+        raw = text_bytes(target.read(), shown)
+        require_fresh_read(ctx, path, shown, raw)
+        doc = TextDoc(raw)
+        text, strategy, count = edit_text(doc.original, doc.newline, old, new, bool(params.get("replace_all")), shown)
+        stats = save(ctx, target, raw, doc.encode(text))
     how = "" if strategy == "exact" else f", matched by {strategy} comparison"
     detail = f": {count} replacement{'s' if count != 1 else ''}{how}"
     return ToolResult(

@@ -89,6 +89,7 @@ class ToolOutcome:
             self.input,
             self.output,
             text=self.result.text if self.result is not None else None,
+            encoding=self.result.encoding if self.result is not None else None,
             metadata=self.metadata,
             call_id=self.call_id,
             status=self.status,

@@ -8,7 +8,8 @@ only if every edit succeeded; an error names the edit that failed.
 from __future__ import annotations
 
 from ..errors import ToolError
-from ._edit import TextDoc, edit_text, load_bytes, require_fresh_read, save, summary
+from ._edit import TextDoc, edit_text, require_fresh_read, save, summary, text_bytes
+from ._files import ChangingFile
 from .base import ToolContext, ToolResult, ToolSpec
 
 TYPE_CHECKING = False
@@ -46,18 +47,20 @@ async def run(params: dict[str, Any], ctx: ToolContext) -> ToolResult:
     path = ctx.paths.resolve(params["path"])
     shown = ctx.paths.display(path)
     edits: list[dict[str, Any]] = params["edits"]
-    creating = edits[0]["old_string"] == "" and not path.exists()
-    if creating:
-        raw, doc = b"", TextDoc(edits[0]["new_string"].encode("utf-8", "surrogateescape"))
-    else:
-        raw = load_bytes(path, shown, ctx)
-        require_fresh_read(ctx, path, shown)
-        doc = TextDoc(raw)
-    text, done = doc.original, []
-    for number, edit in enumerate(edits[1:] if creating else edits, start=2 if creating else 1):
-        text, strategy, count = _apply(text, doc.newline, edit, f"{shown}: edit {number} of {len(edits)}")
-        done.append({"strategy": strategy, "replacements": count})
-    stats = save(ctx, path, shown, raw, doc.encode(text))
+    may_create = edits[0]["old_string"] == ""
+    with ChangingFile(path, shown, ctx.cwd, "edit", create=may_create) as target:
+        raw = target.read(missing_ok=may_create)
+        creating = raw is None
+        if raw is None:
+            doc = TextDoc(edits[0]["new_string"].encode("utf-8", "surrogateescape"))
+        else:
+            require_fresh_read(ctx, path, shown, text_bytes(raw, shown))
+            doc = TextDoc(raw)
+        text, done = doc.original, []
+        for number, edit in enumerate(edits[1:] if creating else edits, start=2 if creating else 1):
+            text, strategy, count = _apply(text, doc.newline, edit, f"{shown}: edit {number} of {len(edits)}")
+            done.append({"strategy": strategy, "replacements": count})
+        stats = save(ctx, target, raw, doc.encode(text))
     verb = "Created" if creating else "Edited"
     return ToolResult(
         summary(verb, shown, stats, f": {len(edits)} edit{'s' if len(edits) != 1 else ''}"),

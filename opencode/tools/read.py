@@ -3,13 +3,18 @@
 The model-facing ``output`` numbers the lines, cuts lines over 2,000 characters and
 stops at 50 KB with a note on how to read on. The ``text`` of the record is the file's
 exact content (from ``offset`` on, up to ``limit`` lines when a limit is given), so
-``opencode read a.py | opencode write b.py`` copies a file byte for byte.
+``opencode read a.py | opencode write b.py`` copies a file byte for byte; content that
+is not UTF-8 (a Latin-1 file) is carried as base64 (``encoding="base64"``), while the
+model reads its lines with the undecodable bytes replaced.
+
+A FIFO, socket or device is refused before it is opened (reading a FIFO would wait
+forever for a writer), and the file is reached through folders opened without
+following links (``fsutil.Folder``).
 """
 
 from __future__ import annotations
 
 
-from ..fsutil import decode
 from ._files import read_text_file, split_lines
 from .base import ToolContext, ToolResult, ToolSpec
 
@@ -41,9 +46,15 @@ PARAMETERS: dict[str, Any] = {
 async def run(params: dict[str, Any], ctx: ToolContext) -> ToolResult:
     path = ctx.paths.resolve(params["path"])
     shown = ctx.paths.display(path)
-    content = decode(read_text_file(path, shown, ctx.cwd))
+    data = read_text_file(path, shown, ctx.cwd)
     if ctx.read_files is not None:
-        ctx.read_files[str(path)] = path.stat().st_mtime
+        from ..fsutil import content_stamp
+
+        ctx.read_files[str(path)] = content_stamp(data)
+    try:
+        content, exact = data.decode("utf-8"), True
+    except UnicodeDecodeError:  # lines keep their bytes as surrogates, for ``payload``
+        content, exact = data.decode("utf-8", "surrogateescape"), False
     lines = split_lines(content)
     offset = params.get("offset", 1)
     limit = params.get("limit")
@@ -53,17 +64,7 @@ async def run(params: dict[str, Any], ctx: ToolContext) -> ToolResult:
         raise ToolError(f"offset {offset} is past the end of {shown} ({len(lines)} lines)")
     start = offset - 1
     selected = lines[start : start + limit] if limit else lines[start:]
-    shown_lines, size, capped = [], 0, False
-    for number, line in enumerate(selected[: limit or DEFAULT_LIMIT], start=offset):
-        body = line.rstrip("\n").rstrip("\r")
-        if len(body) > MAX_LINE:
-            body = f"{body[:MAX_LINE]}… [line cut: {len(body)} characters]"
-        numbered = f"{number:>6}\t{body}"
-        size += len(numbered.encode("utf-8")) + 1
-        if size > MAX_OUTPUT and shown_lines:
-            capped = True
-            break
-        shown_lines.append(numbered)
+    shown_lines, capped = numbered(selected[: limit or DEFAULT_LIMIT], offset, exact)
     last = offset + len(shown_lines) - 1
     output = "\n".join(shown_lines)
     if capped:
@@ -72,9 +73,11 @@ async def run(params: dict[str, Any], ctx: ToolContext) -> ToolResult:
         output += f"\n\n(File has {len(lines)} lines; showing {offset}-{last}. Use offset={last + 1} to read on.)"
     if not lines:
         output = "(empty file)"
+    text, encoding = payload("".join(selected), exact)
     return ToolResult(
         output=output,
-        text="".join(selected),
+        text=text,
+        encoding=encoding,
         title=shown,
         metadata={
             "path": shown,
@@ -84,6 +87,38 @@ async def run(params: dict[str, Any], ctx: ToolContext) -> ToolResult:
             "truncated": capped or last < len(lines),
         },
     )
+
+
+def numbered(lines: list[str], offset: int, exact: bool) -> tuple[list[str], bool]:
+    """The lines as the model reads them (numbered, long ones cut) up to 50 KB, and
+    whether the cap cut them short. ``exact``: the lines are UTF-8 text as they are."""
+    shown_lines, size = [], 0
+    for number, line in enumerate(lines, start=offset):
+        body = line.rstrip("\n").rstrip("\r")
+        if not exact:
+            body = body.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        if len(body) > MAX_LINE:
+            body = f"{body[:MAX_LINE]}… [line cut: {len(body)} characters]"
+        numbered_line = f"{number:>6}\t{body}"
+        size += len(numbered_line.encode("utf-8")) + 1
+        if size > MAX_OUTPUT and shown_lines:
+            return shown_lines, True
+        shown_lines.append(numbered_line)
+    return shown_lines, False
+
+
+def payload(selected: str, exact: bool) -> tuple[str, str | None]:
+    """The record's ``text`` and ``encoding``: the selected text itself, or base64 of
+    its bytes when they are not UTF-8."""
+    if exact:
+        return selected, None
+    data = selected.encode("utf-8", "surrogateescape")
+    try:
+        return data.decode("utf-8"), None
+    except UnicodeDecodeError:
+        from binascii import b2a_base64
+
+        return b2a_base64(data, newline=False).decode("ascii"), "base64"
 
 
 SPEC = ToolSpec(

@@ -1,15 +1,23 @@
-"""``rm``: remove a file or folder, never the project itself or its ``.git``."""
+"""``rm``: remove a file or folder, never the project itself or its ``.git``.
+
+The removal goes by name in the parent folder opened without following links
+(``fsutil.Folder``), so a folder on the path swapped for a link meanwhile cannot
+send it outside the project.
+"""
 
 from __future__ import annotations
 
 import shutil
 
 from ..errors import PermissionDenied, ToolError
+from ..fsutil import Folder
 from ..paths import is_within
+from ._files import file_error
 from .base import ToolContext, ToolResult, ToolSpec
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from pathlib import Path
     from typing import Any
 
 DESCRIPTION = """Remove a file, or a folder with `recursive: true`.
@@ -47,10 +55,21 @@ async def run(params: dict[str, Any], ctx: ToolContext) -> ToolResult:
         if not params.get("recursive"):
             raise ToolError(f"{shown} is a folder; pass recursive=true to remove it and its contents")
         count = sum(1 for _ in target.rglob("*"))
-        shutil.rmtree(target)
+        _remove(ctx, target, shown, folder=True)
         return ToolResult(f"Removed folder {shown} ({count} entries)", metadata={"path": shown, "kind": "folder", "entries": count})
-    target.unlink()
+    _remove(ctx, target, shown, folder=False)
     return ToolResult(f"Removed {shown}", metadata={"path": shown, "kind": "file"})
+
+
+def _remove(ctx: ToolContext, target: Path, shown: str, folder: bool) -> None:
+    try:
+        with Folder(target.parent) as parent:
+            if folder:
+                shutil.rmtree(target.name, dir_fd=parent.fd)
+            else:
+                parent.remove(target.name)
+    except OSError as exc:
+        raise file_error(exc, target, shown, ctx.cwd, "remove") from None
 
 
 SPEC = ToolSpec(

@@ -2,16 +2,20 @@
 
 Parent folders are created. The content goes to a temporary file that is renamed over
 the target, so a reader (or a crash) sees the old file or the new one, never a torn
-one. On the command line the content comes from stdin when not given:
-``opencode read a.py | opencode write b.py``.
+one; the write holds the folder's writer lock and goes through folders opened without
+following links (``_files.ChangingFile``). On the command line the content comes from
+stdin when not given: ``opencode read a.py | opencode write b.py``; bytes that are not
+UTF-8 text arrive as base64 with ``encoding="base64"``, so the copy is exact.
 """
 
 from __future__ import annotations
 
 
 from ..errors import ToolError
-from ..fsutil import atomic_write, count_lines, decode
+from ..fsutil import count_lines, decode
 from ._diff import unified
+from ._edit import note_written
+from ._files import ChangingFile
 from .base import ToolContext, ToolResult, ToolSpec
 
 TYPE_CHECKING = False
@@ -26,32 +30,48 @@ PARAMETERS: dict[str, Any] = {
     "properties": {
         "path": {"type": "string", "description": "The file to write, absolute or relative to the working directory"},
         "content": {"type": "string", "description": "The complete new content of the file"},
+        "encoding": {
+            "type": "string",
+            "enum": ["utf-8", "base64"],
+            "default": "utf-8",
+            "description": "How content is given: utf-8 text, or base64 for bytes that are not text",
+        },
     },
     "required": ["path", "content"],
     "additionalProperties": False,
 }
 
 
+def content_bytes(content: str, encoding: str) -> bytes:
+    """The bytes to write: ``content`` as UTF-8, or decoded from base64."""
+    if encoding != "base64":
+        try:
+            return content.encode("utf-8", "surrogateescape")
+        except UnicodeEncodeError:
+            raise ToolError("content has characters that cannot be written as UTF-8 (lone surrogates)") from None
+    from binascii import Error, a2b_base64
+
+    try:
+        return a2b_base64("".join(content.split()), strict_mode=True)
+    except (Error, ValueError) as exc:
+        raise ToolError(f"content is not valid base64 ({exc})") from None
+
+
 async def run(params: dict[str, Any], ctx: ToolContext) -> ToolResult:
     path = ctx.paths.resolve(params["path"])
     shown = ctx.paths.display(path)
-    if path.is_dir():
-        raise ToolError(f"{shown} is a directory; give a file path")
-    existed = path.exists()
-    old = decode(path.read_bytes()) if existed else ""
-    content: str = params["content"]
-    try:
-        atomic_write(path, content.encode("utf-8"))
-    except OSError as exc:
-        raise ToolError(f"cannot write {shown}: {exc.strerror}") from None
-    if ctx.read_files is not None:
-        ctx.read_files[str(path)] = path.stat().st_mtime
-    _, added, removed = unified(old, content, shown)
-    verb = "Updated" if existed else "Created"
+    data = content_bytes(params["content"], params.get("encoding", "utf-8"))
+    with ChangingFile(path, shown, ctx.cwd, "write", create=True) as target:
+        old = target.read(missing_ok=True)
+        target.replace(data)
+    note_written(ctx, path, data)
+    content = decode(data)
+    _, added, removed = unified(decode(old) if old else "", content, shown)
+    verb = "Created" if old is None else "Updated"
     return ToolResult(
         output=f"{verb} {shown} ({count_lines(content)} lines, +{added} -{removed})",
         title=shown,
-        metadata={"path": shown, "created": not existed, "lines": count_lines(content), "added": added, "removed": removed},
+        metadata={"path": shown, "created": old is None, "lines": count_lines(content), "added": added, "removed": removed},
     )
 
 

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import base64
 import json
 
+import pytest
+
 from opencode import protocol
+from opencode.errors import ToolError
 from opencode.tools import Registry
 
 
@@ -52,3 +56,33 @@ def test_mixed_lines_are_plain_text():
 def test_error_records_are_found():
     raw = protocol.dumps(protocol.error_record({"code": "tool.not_found", "message": "nope"}, tool="read"))
     assert protocol.parse_input(raw).errors[0]["error"]["message"] == "nope"
+
+
+def test_bytes_are_records_only_when_they_are_utf8():
+    rec = protocol.tool_result("read", {"path": "a"}, "x", text="x\n")
+    assert protocol.parse_input(protocol.dumps(rec).encode()).records == [rec]
+    odd = b'{"type": "message", "text": "\xff"}'
+    piped = protocol.parse_input(odd)
+    assert piped.records == [] and piped.payload == odd and "\ufffd" in piped.raw
+
+
+def test_a_base64_payload_is_carried_exactly():
+    data = b"caf\xe9\r\n\xff"
+    rec = protocol.tool_result("read", {"path": "a"}, "x", text=base64.b64encode(data).decode(), encoding="base64")
+    piped = protocol.parse_input(protocol.dumps(rec) + "\n" + protocol.dumps(protocol.tool_result("read", {}, "y", text="é\n")))
+    assert piped.payload == data + "é\n".encode()
+    assert protocol.record_text(rec) == data.decode("utf-8", "replace")
+
+
+def test_a_non_zero_exit_is_refused_only_where_it_would_destroy():
+    failed = protocol.parse_input(protocol.dumps(protocol.tool_result("bash", {}, "boom", text="boom\n", metadata={"exit_code": 2})))
+    failed.refuse_errors("context")  # `bash pytest | ask "why?"` is fine
+    with pytest.raises(ToolError, match="exited with status 2"):
+        failed.refuse_errors("content for write", destructive=True)
+    empty = protocol.parse_input(protocol.dumps(protocol.tool_result("grep", {}, "No matches found", text="")))
+    empty.refuse_errors()
+    with pytest.raises(ToolError, match="is empty"):
+        empty.refuse_errors(destructive=True)
+    denied = protocol.tool_result("read", {}, "no", metadata={}, status="denied", error="outside the project")
+    with pytest.raises(ToolError, match="failed `read` call: outside the project"):
+        protocol.parse_input(protocol.dumps(denied)).refuse_errors(destructive=True)

@@ -27,7 +27,17 @@ CASES = [
     ("read", ["a.py", "--bogus"]),
     ("read", ["a.py", "b.py"]),
     ("read", ["a.py", "--offset", "-1"]),
+    ("write", ["f.txt", "--force"]),
+    ("write", ["--force", "f.txt", "--json"]),
+    ("write", ["f.txt", "--encoding", "base64", "--content", "AAE="]),
+    ("apply_patch", ["--force"]),
+    ("apply_patch", ["--force", "--format", "text"]),
+    ("read", ["a.py", "--force"]),
+    ("write", ["f.txt", "--force=yes"]),
 ]
+
+#: Options of the command line that are not tool parameters.
+CLI_OPTIONS = ("json", "format", "force")
 
 
 def click_parse(name: str, args: list[str]):
@@ -36,8 +46,8 @@ def click_parse(name: str, args: list[str]):
         ctx = command.make_context(name, list(args), resilient_parsing=False)
     except click.ClickException:
         return None
-    params = {k: (list(v) if isinstance(v, tuple) else v) for k, v in ctx.params.items() if v is not None and v != () and k not in ("json", "format")}
-    output = {k: ctx.params[k] for k in ("json", "format") if ctx.params.get(k)}
+    params = {k: (list(v) if isinstance(v, tuple) else v) for k, v in ctx.params.items() if v is not None and v != () and k not in CLI_OPTIONS}
+    output = {k: ctx.params[k] for k in CLI_OPTIONS if ctx.params.get(k)}
     return params, output
 
 
@@ -55,3 +65,10 @@ def test_fast_path_declines_what_it_cannot_parse():
     spec = builtin_spec("read")
     for args in (["--help"], ["-h"], ["a.py", "--", "b"], ["a.py", "--bogus"], ["a.py", "--offset", "x"]):
         assert parse_fast(spec, args) is None
+
+
+def test_force_is_an_option_of_commands_that_read_stdin_only():
+    assert parse_fast(builtin_spec("write"), ["f.txt", "--force"]) == ({"path": "f.txt"}, {"force": True})
+    assert parse_fast(builtin_spec("read"), ["a.py", "--force"]) is None
+    assert click_parse("read", ["a.py", "--force"]) is None
+    assert "force" not in builtin_spec("write").properties

@@ -51,7 +51,7 @@ def test_a_crash_during_save_keeps_the_previous_file(store: SessionStore, make_s
     before = session.path.read_bytes()
     session.add_message("user", [text_part("lost in flight")])
 
-    def crash(src, dst):
+    def crash(src, dst, **dir_fds):
         raise KeyboardInterrupt
 
     monkeypatch.setattr(os, "replace", crash)

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from opencode.errors import FileMissing, PermissionDenied, ToolError
+from opencode.fsutil import content_stamp
 from opencode.tools import builtin_spec
 from opencode.tools._patch import apply_hunks, parse
 from opencode.tools.base import ToolContext
@@ -16,7 +17,7 @@ from helpers import call_tool_blocking
 from helpers import tool_context
 
 
-def context(root: Path, read_files: dict[str, float] | None = None) -> ToolContext:
+def context(root: Path, read_files: dict | None = None) -> ToolContext:
     return tool_context(root, read_files=read_files)
 
 
@@ -277,7 +278,7 @@ def test_in_a_session_updated_files_must_have_been_read(root: Path):
         apply(root, update, ctx)
     call_tool_blocking(builtin_spec("read"), {"path": "f.py"}, ctx)
     apply(root, wrap("*** Update File: f.py", "-a", "+b", "*** Add File: new.py", "+n"), ctx)
-    assert ctx.read_files[str(root / "f.py")] == (root / "f.py").stat().st_mtime
+    assert ctx.read_files[str(root / "f.py")] == content_stamp((root / "f.py").read_bytes())
     assert str(root / "new.py") in ctx.read_files
     apply(root, wrap("*** Delete File: new.py"), ctx)
     assert str(root / "new.py") not in ctx.read_files

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from opencode.errors import FileMissing, InvalidParams, PermissionDenied, ToolError
+from opencode.fsutil import content_stamp
 from opencode.tools import builtin_spec
 from opencode.tools.base import ToolContext
 from helpers import call_tool_blocking
@@ -15,7 +16,7 @@ from helpers import call_tool_blocking
 from helpers import tool_context
 
 
-def context(root: Path, read_files: dict[str, float] | None = None) -> ToolContext:
+def context(root: Path, read_files: dict | None = None) -> ToolContext:
     return tool_context(root, read_files=read_files)
 
 
@@ -156,7 +157,7 @@ def test_in_a_session_a_file_must_be_read_before_it_is_edited(root: Path):
         call(root, "edit", ctx, path="f.py", old_string="x = 1", new_string="x = 2")
     call(root, "read", ctx, path="f.py")
     call(root, "edit", ctx, path="f.py", old_string="x = 1", new_string="x = 2")
-    assert ctx.read_files[str(root / "f.py")] == (root / "f.py").stat().st_mtime
+    assert ctx.read_files[str(root / "f.py")] == content_stamp((root / "f.py").read_bytes())
     call(root, "edit", ctx, path="f.py", old_string="x = 2", new_string="x = 3")  # our own edit counts as a read
     assert (root / "f.py").read_text() == "x = 3\n"
 
@@ -166,8 +167,8 @@ def test_a_file_changed_since_it_was_read_must_be_read_again(root: Path):
     ctx = context(root, read_files={})
     call(root, "read", ctx, path="f.py")
     (root / "f.py").write_text("x = 1\ny = 2\n")
-    stamp = ctx.read_files[str(root / "f.py")]
-    os.utime(root / "f.py", (stamp + 5, stamp + 5))
+    mtime = os.stat(root / "f.py").st_mtime
+    os.utime(root / "f.py", (mtime + 5, mtime + 5))
     with pytest.raises(ToolError, match="changed since it was last read; read it again"):
         call(root, "edit", ctx, path="f.py", old_string="x = 1", new_string="x = 2")
     with pytest.raises(ToolError, match="changed since it was last read"):
