@@ -268,7 +268,7 @@ def parse_input(raw: str | bytes) -> PipedInput:
     if not stripped.startswith("{"):
         return PipedInput(raw, data=data)
     try:
-        one = json.loads(stripped)
+        one = loads(stripped)
     except ValueError:
         one = None
     if isinstance(one, dict):
@@ -278,13 +278,23 @@ def parse_input(raw: str | bytes) -> PipedInput:
         if not line.strip():
             continue
         try:
-            rec = json.loads(line)
+            rec = loads(line)
         except ValueError:
             return PipedInput(raw, data=data)
         if not (isinstance(rec, dict) and _is_record(rec)):
             return PipedInput(raw, data=data)
         records.append(rec)
     return PipedInput(raw, records, data=data)
+
+
+def loads(text: str | bytes) -> Any:
+    """``json.loads`` for input from outside (stdin, arguments, a model's tool call): a
+    value nested too deeply is a ``ValueError``, like any bad JSON, where json itself
+    would overflow the stack and end in a traceback."""
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise ValueError("the JSON is nested too deeply") from None
 
 
 def _is_record(obj: dict[str, Any]) -> bool:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import json
 from typing import Any, Callable
 
 import click
@@ -60,7 +59,9 @@ class JsonParam(click.ParamType):
         if not isinstance(value, str):
             return value
         try:
-            return json.loads(value)
+            from .. import protocol
+
+            return protocol.loads(value)
         except ValueError as exc:
             self.fail(f"not valid JSON: {exc}", param, ctx)
 

@@ -81,12 +81,11 @@ def _ended(view, records: list[dict], code: int) -> int:
 def _answers(raw: str | None) -> Any:
     if raw is None:
         return None
-    import json
-
+    from .. import protocol
     from ..errors import UsageError
 
     try:
-        return json.loads(raw)
+        return protocol.loads(raw)
     except ValueError as exc:
         raise UsageError(f"--answers is not valid JSON: {exc}") from None
 

@@ -58,7 +58,7 @@ def call(runtime, name: str, params: str | None) -> None:
             raise UsageError("no parameters: give a JSON object, or pipe one in", hint=f"opencode tool call {name} '{{...}}'")
         params = piped.raw
     try:
-        value = json.loads(params)
+        value = protocol.loads(params)
     except ValueError as exc:
         raise UsageError(f"parameters are not valid JSON: {exc}") from None
     if not isinstance(value, dict):

@@ -18,7 +18,6 @@ messages. ``tests/core/test_tool_params.py`` checks both parsers agree.
 
 from __future__ import annotations
 
-import json
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -82,7 +81,9 @@ def convert(kind: str, raw: str) -> Any:
     if kind == "float":
         return float(raw)
     if kind == "json":
-        return json.loads(raw)
+        from .. import protocol
+
+        return protocol.loads(raw)
     return raw
 
 

@@ -40,7 +40,10 @@ def set_value(path: Path, dotted: str, raw: str) -> tuple[Any, list[str]]:
     elif not spec.check(value):
         raise ConfigError(f"{dotted} must be {spec.name}, got {type_name(value)} ({raw})", key=dotted)
 
-    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    try:
+        text = path.read_text(encoding="utf-8") if path.exists() else ""
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text (byte {exc.start}); nothing was changed", file=str(path)) from None
     try:
         document = tomlkit.parse(text)
     except tomlkit.exceptions.ParseError as exc:

@@ -12,6 +12,7 @@ import json
 import re
 
 from ..errors import CheckFailed, UsageError
+from ..protocol import loads
 from .types import Completion, Request, add_cost
 
 TYPE_CHECKING = False
@@ -46,7 +47,7 @@ def load_schema(value: str) -> dict[str, Any]:
         except OSError as exc:
             raise UsageError(f"cannot read schema file {value[1:]}: {exc.strerror}") from None
     try:
-        schema = json.loads(text)
+        schema = loads(text)
     except ValueError as exc:
         raise UsageError(f"--schema is not valid JSON: {exc}") from None
     try:
@@ -72,7 +73,7 @@ def parse_json_reply(text: str, schema: dict[str, Any]) -> tuple[Any, str | None
     if fenced:
         body = fenced.group(1)
     try:
-        value = json.loads(body)
+        value = loads(body)
     except ValueError as exc:
         return None, f"not valid JSON ({exc})"
     error = jsonschema.exceptions.best_match(jsonschema.validators.validator_for(schema)(schema).iter_errors(value))

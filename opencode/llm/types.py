@@ -31,7 +31,9 @@ class ToolCall:
 
     def parsed(self) -> Any:
         """The arguments as JSON; raises ValueError when the model sent broken JSON."""
-        return json.loads(self.arguments) if self.arguments.strip() else {}
+        from ..protocol import loads
+
+        return loads(self.arguments) if self.arguments.strip() else {}
 
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "type": "function", "function": {"name": self.name, "arguments": self.arguments}}

@@ -108,6 +108,9 @@ def _check(code: int, stderr: bytes, produced: bool) -> None:
     message = stderr.decode("utf-8", "replace").strip()
     if "regex parse error" in message:
         raise UsageError(f"invalid regular expression: {message.splitlines()[-1]}", hint=" ".join(message.split()))
+    if "error parsing glob" in message:
+        problem = message.splitlines()[-1].removeprefix("rg: ").replace("error parsing glob", "invalid glob")
+        raise UsageError(problem.replace("'!", "'"))
     if not produced:
         raise ToolError(f"ripgrep failed: {message.splitlines()[-1] if message else 'unknown error'}")
 

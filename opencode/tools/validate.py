@@ -36,22 +36,72 @@ _TYPES: dict[str, tuple[type, ...]] = {
 }
 
 
-def validate_params(schema: dict[str, Any], params: Any) -> dict[str, Any]:
-    """Check ``params``; return a copy with top-level defaults filled in.
+#: Deeper than this, parameters are refused: no tool takes them, and walking them
+#: could exhaust the stack.
+MAX_DEPTH = 32
+#: Numbers beyond this lose precision as JSON and are no count or size a tool takes.
+MAX_NUMBER = 2**53
 
-    Raises ``InvalidParams`` naming the first offending field.
+
+def validate_params(schema: dict[str, Any], params: Any) -> dict[str, Any]:
+    """Check ``params``; return a copy with top-level defaults filled in and integral
+    numbers given for integers (``1.0``) made integers.
+
+    Raises ``InvalidParams`` naming the first offending field. Whatever the schema,
+    a NUL byte in a string, a number that is not finite or is beyond ``MAX_NUMBER``,
+    and nesting deeper than ``MAX_DEPTH`` are refused: no tool can use them, and the
+    file system or the stack would fail on them later, less clearly.
     """
     if not isinstance(params, dict):
         raise InvalidParams(f"parameters must be a JSON object, got {json_type(params)}")
+    _screen(params, "", 0)
     if uses_only_subset(schema):
         _check(schema, params, "")
     else:
         _check_with_jsonschema(schema, params)
-    filled = dict(params)
+    filled = _integers(schema, params)
     for name, prop in schema.get("properties", {}).items():
         if name not in filled and "default" in prop:
             filled[name] = prop["default"]
     return filled
+
+
+def _screen(value: Any, where: str, depth: int) -> None:
+    if depth > MAX_DEPTH:
+        raise InvalidParams(_field(where, f"is nested more than {MAX_DEPTH} deep"), field=where)
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise InvalidParams(_field(where, "contains a NUL byte"), field=where)
+    elif isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            raise InvalidParams(_field(where, "must be a finite number"), field=where)
+        if abs(value) > MAX_NUMBER:
+            raise InvalidParams(_field(where, f"is too large (at most {MAX_NUMBER})"), field=where)
+    elif isinstance(value, int) and not isinstance(value, bool):
+        if abs(value) > MAX_NUMBER:
+            raise InvalidParams(_field(where, f"is too large (at most {MAX_NUMBER})"), field=where)
+    elif isinstance(value, dict):
+        for name, item in value.items():
+            if not isinstance(name, str) or "\x00" in name:
+                raise InvalidParams(_field(where, "has a key that is not a plain string"), field=where)
+            _screen(item, _join(where, name), depth + 1)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _screen(item, f"{where}[{index}]", depth + 1)
+
+
+def _integers(schema: dict[str, Any], value: Any) -> Any:
+    """A copy of ``value`` with floats such as ``1.0`` made ints where the schema wants
+    an integer (the check above accepted them)."""
+    kind = schema.get("type")
+    if isinstance(value, float) and value.is_integer() and (kind == "integer" or (isinstance(kind, list) and "integer" in kind)):
+        return int(value)
+    if isinstance(value, dict):
+        properties = schema.get("properties", {})
+        return {k: _integers(properties[k], v) if isinstance(properties.get(k), dict) else v for k, v in value.items()}
+    if isinstance(value, list) and isinstance(schema.get("items"), dict):
+        return [_integers(schema["items"], item) for item in value]
+    return value
 
 
 def uses_only_subset(schema: Any) -> bool:
