@@ -130,16 +130,17 @@ async def _run_sandboxed(policy: Policy, argv: list[str], *, cwd: Path, **option
     from . import sandbox
     from ._proc import run_in_session
 
-    while True:
+    for _ in range(2):
         prepared = sandbox.prepare(policy, cwd=cwd)
         try:
             return await run_in_session(argv, cwd=cwd, preexec=prepared.preexec, **options), prepared
         except SubprocessError:
             if not prepared.namespaces:
-                raise ToolError("the sandbox could not be applied, so the command did not run", hint='[sandbox] mode = "off" runs commands without it') from None
+                break
             sandbox.namespaces_refused()
         finally:
             prepared.close()
+    raise ToolError("the sandbox could not be applied, so the command did not run", hint='[sandbox] mode = "off" runs commands without it')
 
 
 def _workdir(raw: str | None, ctx: ToolContext) -> Path:

@@ -3,6 +3,7 @@ may let a command through (``--yes``), the kernel still refuses its writes."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,12 @@ from opencode.tools import sandbox
 
 SUPPORT = sandbox.support()
 pytestmark = pytest.mark.skipif(not SUPPORT.landlock, reason=f"no Landlock on this kernel: {SUPPORT.reason}")
+
+
+def session_file(project: Path, session_id: str) -> dict:
+    found = list((project / "docs" / "sessions").glob(f"session_*_{session_id[:8]}.json"))
+    assert len(found) == 1, found
+    return json.loads(found[0].read_text())
 
 
 def bash_results(result) -> list[dict]:
@@ -37,3 +44,20 @@ def test_build_agent_writes_inside_the_project(oc, llm_project: Path, fake_llm, 
     assert result.code == 0, result.stderr
     assert (llm_project / "made-by-build").exists()
     assert bash_results(result)[0]["metadata"]["sandbox"] == "workspace-write"
+
+
+def test_explore_subagent_runs_commands_read_only(oc, llm_project: Path, fake_llm, keys):
+    fake_llm.script(
+        Reply.tool_call("task", {"description": "look", "prompt": "Look around.", "agent": "explore"}),
+        Reply.tool_call("bash", {"command": "touch made-by-explore"}),
+        Reply.text("could not write"),
+        Reply.text("The subagent looked."),
+    )
+    result = oc("run", "look around", "--json", "--yes", extra_env=keys)
+    assert result.code == 0, result.stderr
+    assert not (llm_project / "made-by-explore").exists()
+    task = [r for r in result.records if r["type"] == "tool_result" and r["tool"] == "task"][0]
+    child = session_file(llm_project, task["metadata"]["session_id"])
+    ran = [p for m in child["messages"] for p in m["parts"] if p["type"] == "tool" and p["tool"] == "bash"][0]
+    assert ran["status"] == "completed", ran
+    assert "ermission denied" in ran["output"] or "Read-only" in ran["output"], ran

@@ -200,14 +200,27 @@ def test_without_user_namespaces_git_stays_read_only(places):
     assert not (places["proj"] / ".git" / "hooks" / "pre-commit").exists()
 
 
-def test_no_sandbox_is_said_once_and_commands_still_run(places):
+def test_no_landlock_is_said_once(places):
     policy = sandbox.Policy(mode="workspace-write", writable=(places["proj"],), protected=(), network=False)
     missing = sandbox.Support(landlock=0, namespaces=False, reason="test kernel without Landlock")
     first = sandbox.prepare(policy, support=missing)
     second = sandbox.prepare(policy, support=missing)
-    assert first.preexec is None and first.enforced is False
+    assert first.preexec is None and first.enforced is False and first.label == "none"
     assert "no sandbox" in first.warning and "test kernel without Landlock" in first.warning
     assert second.warning is None
+
+
+def test_landlock_alone_says_what_it_cannot_do_once(places):
+    policy = sandbox.Policy(mode="workspace-write", writable=(places["proj"],), protected=(places["proj"] / ".git",), network=False)
+    refused = sandbox.Support(landlock=SUPPORT.landlock, namespaces=False)
+    first, second = sandbox.prepare(policy, support=refused), sandbox.prepare(policy, support=refused)
+    try:
+        assert first.enforced and not first.namespaces
+        assert "user namespaces are refused" in first.warning and "only TCP" in first.warning
+        assert second.enforced and second.warning is None
+    finally:
+        first.close()
+        second.close()
 
 
 def test_bad_sandbox_settings_are_refused_by_name(places):
