@@ -43,6 +43,7 @@ DESCRIPTION = f"""Run a shell command with bash and return its combined stdout a
 - Output over {MAX_OUTPUT} characters is cut to its beginning and end; the full output is saved to a file whose path the result gives, to read or grep.
 - Prefer the dedicated tools for reading, searching and editing files (read, grep, glob, edit) over cat, grep, find and sed.
 - A background job (`cmd &`) keeps running after the command ends, but its later output is not captured: redirect it to a file.
+- Unless the user turned it off, commands run in a sandbox: they may write only in the project (not its .git) and the temporary folder, and have no network unless the user allowed it. "Permission denied" or "Read-only file system" there is the sandbox: do not try to get around it; say what you could not do.
 - `description`: what the command does, in 5-10 words (shown to the user)."""
 
 PARAMETERS: dict[str, Any] = {

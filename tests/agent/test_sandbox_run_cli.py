@@ -1,18 +1,18 @@
-"""Read-only agents run their commands in the read-only sandbox: the permission rules
-may let a command through (``--yes``), the kernel still refuses its writes."""
+"""Agent runs and the sandbox: read-only agents run their commands in the read-only
+sandbox (the permission rules may let a command through with ``--yes``, the kernel
+still refuses its writes), and what the sandbox cannot do here is a warning."""
 
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 
-import pytest
-
 from fakellm.script import Reply
-from opencode.tools import sandbox
+from helpers import opencode_command
+from sandboxing import needs_landlock, refused_namespaces
 
-SUPPORT = sandbox.support()
-pytestmark = pytest.mark.skipif(not SUPPORT.landlock, reason=f"no Landlock on this kernel: {SUPPORT.reason}")
+pytestmark = needs_landlock
 
 
 def session_file(project: Path, session_id: str) -> dict:
@@ -61,3 +61,16 @@ def test_explore_subagent_runs_commands_read_only(oc, llm_project: Path, fake_ll
     ran = [p for m in child["messages"] for p in m["parts"] if p["type"] == "tool" and p["tool"] == "bash"][0]
     assert ran["status"] == "completed", ran
     assert "ermission denied" in ran["output"] or "Read-only" in ran["output"], ran
+
+
+def test_a_shortfall_of_the_sandbox_is_a_warning_on_stderr(llm_project: Path, fake_llm, keys, env, tmp_path: Path):
+    """Where user namespaces are refused, the run's person reads once what Landlock
+    alone cannot do (here: opencode under a user namespace whose user is unmapped)."""
+    prefix = refused_namespaces(tmp_path)
+    fake_llm.script(Reply.tool_call("bash", {"command": "true"}), Reply.tool_call("bash", {"command": "true"}), Reply.text("done"))
+    done = subprocess.run(
+        [*prefix, *opencode_command(), "run", "run true twice", "--yes"],
+        cwd=llm_project, env={**env, **keys}, capture_output=True, text=True, timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.count("user namespaces are refused") == 1, done.stderr

@@ -3,14 +3,14 @@ bad ``[sandbox]`` settings are one-line errors naming the key."""
 
 from __future__ import annotations
 
+import json
+import subprocess
 from pathlib import Path
 
 import pytest
 
-from opencode.tools import sandbox
-
-SUPPORT = sandbox.support()
-kernel = pytest.mark.skipif(not SUPPORT.landlock, reason=f"no Landlock on this kernel: {SUPPORT.reason}")
+from helpers import opencode_command
+from sandboxing import needs_landlock as kernel, refused_namespaces
 
 
 @pytest.fixture
@@ -56,3 +56,18 @@ def test_config_shows_the_sandbox_defaults(oc):
     result = oc("config", "get", "sandbox.mode")
     assert result.code == 0, result.stderr
     assert "workspace-write" in result.stdout
+
+
+@kernel
+def test_where_user_namespaces_are_refused_landlock_alone_still_holds(project: Path, env, beside, tmp_path: Path):
+    (project / "src").mkdir()
+    prefix = refused_namespaces(tmp_path)
+    command = 'touch src/ok; touch top; touch .git/hooks/x; touch "$OUTSIDE/made"; true'
+    done = subprocess.run([*prefix, *opencode_command(), "bash", command], cwd=project, env={**env, **beside}, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    record = json.loads(done.stdout)
+    assert (project / "src" / "ok").exists()
+    assert not (project / "top").exists() and not (project / ".git" / "hooks" / "x").exists()
+    assert not (Path(beside["OUTSIDE"]) / "made").exists()
+    assert record["metadata"]["sandbox"] == "workspace-write"
+    assert "user namespaces are refused" in record["metadata"]["sandbox_warning"]

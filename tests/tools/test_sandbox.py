@@ -22,9 +22,9 @@ from opencode.paths import PathPolicy
 from opencode.tools import bash, sandbox
 from opencode.tools.base import ToolContext
 from helpers import call_tool
+from sandboxing import SUPPORT, needs_landlock
 
-SUPPORT = sandbox.support()
-pytestmark = pytest.mark.skipif(not SUPPORT.landlock, reason=f"no Landlock on this kernel: {SUPPORT.reason}")
+pytestmark = needs_landlock
 
 
 @pytest.fixture
