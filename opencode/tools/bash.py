@@ -76,7 +76,7 @@ async def run(params: dict[str, Any], ctx: ToolContext) -> ToolResult:
     capture = OutputCapture(ctx.data_dir / "tool-output")
     started = time.monotonic()
     try:
-        outcome, sandbox = await _run_sandboxed(
+        outcome, applied = await _run_sandboxed(
             policy,
             [*_shell(ctx), "-c", params["command"]],
             cwd=workdir,
@@ -99,10 +99,10 @@ async def run(params: dict[str, Any], ctx: ToolContext) -> ToolResult:
         "output_chars": capture.chars,
         "workdir": ctx.paths.display(workdir),
         "duration_ms": round((time.monotonic() - started) * 1000),
-        "sandbox": sandbox.label,
+        "sandbox": applied.label,
     }
-    if sandbox.warning:
-        metadata["sandbox_warning"] = sandbox.warning
+    if applied.warning:
+        metadata["sandbox_warning"] = applied.warning
     if capture.path is not None:
         metadata["output_file"] = str(capture.path)
     if outcome.returncode is not None and outcome.returncode < 0:
@@ -111,7 +111,7 @@ async def run(params: dict[str, Any], ctx: ToolContext) -> ToolResult:
         metadata["description"] = params["description"]
     output = _model_output(text, exit_code, outcome.timed_out, timeout_ms)
     return ToolResult(
-        output=output + (f"\n\n(warning: {sandbox.warning})" if sandbox.warning else ""),
+        output=output + (f"\n\n(warning: {applied.warning})" if applied.warning else ""),
         text=text,
         title=params.get("description") or params["command"],
         metadata=metadata,
