@@ -115,8 +115,8 @@ def test_cancellation_stops_the_tree_and_propagates(ctx):
 
     async def scenario():
         task = asyncio.create_task(call_tool(bash.SPEC, {"command": f"touch started; sleep {tag} & sleep {tag}"}, ctx))
-        for _ in range(200):
-            if flag.exists():
+        for _ in range(500):
+            if flag.exists() and alive_with(tag):
                 break
             await asyncio.sleep(0.02)
         assert alive_with(tag)
