@@ -48,3 +48,7 @@ class AgentHost(ToolHost):
 
     def todo_scope(self) -> str | None:
         return self.session_id
+
+    @property
+    def read_only(self) -> bool:
+        return self.seat.agent.read_only

@@ -14,4 +14,5 @@ DEFAULTS: dict[str, Any] = {
     "server": {"port": 4096, "hostname": "127.0.0.1", "enabled": True},
     "cache": {"enabled": False},
     "llm": {"idle_timeout": 120, "connect_timeout": 10, "max_retries": 3},
+    "sandbox": {"mode": "workspace-write", "writable": [], "network": False},
 }

@@ -179,6 +179,7 @@ SCHEMA = Table(
         "agents": Table(extra=AGENT),
         "cache": Table({"enabled": BOOL, "dir": STR, "ttl": NUM}),
         "llm": Table({"idle_timeout": NUM, "connect_timeout": NUM, "max_retries": INT}),
+        "sandbox": Table({"mode": Choice(("workspace-write", "read-only", "off")), "writable": ListOf(STR), "network": BOOL}),
     }
 )
 

@@ -43,6 +43,8 @@ class AnswerView:
             self._progress(f"→ {record['tool']} {self.describe(record['tool'], record['input'])}".rstrip())
         elif kind == "tool_result" and record.get("status") in ("error", "denied"):
             self.diag.warning(f"{record['tool']}: {record.get('error')}")
+        elif kind == "tool_result" and (record.get("metadata") or {}).get("sandbox_warning"):
+            self.diag.warning(f"{record['tool']}: {record['metadata']['sandbox_warning']}")
         elif kind == "message":
             self.renderer.show(record)
         elif kind == "retry":

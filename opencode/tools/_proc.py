@@ -75,8 +75,12 @@ async def run_in_session(
     timeout: float,
     grace: float,
     drain: float,
+    preexec: Callable[[], None] | None = None,
 ) -> Outcome:
     """Run ``argv`` in a new session, feeding its output to ``sink``.
+
+    ``preexec`` runs in the child just before exec (the sandbox is applied there); if
+    it raises, nothing runs and ``subprocess.SubprocessError`` is raised here.
 
     On timeout the whole session is stopped (SIGTERM, then SIGKILL after ``grace``
     seconds). On cancellation (Ctrl-C, an agent aborting) likewise, and the
@@ -94,6 +98,7 @@ async def run_in_session(
         cwd=cwd,
         env=env,
         start_new_session=True,
+        preexec_fn=preexec,
     )
     pgid = transport.get_pid()
     settled = False

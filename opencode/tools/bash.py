@@ -23,6 +23,9 @@ if TYPE_CHECKING:
     from pathlib import Path
     from typing import Any, BinaryIO
 
+    from ._proc import Outcome
+    from .sandbox import Policy, Prepared
+
 DEFAULT_TIMEOUT_MS = 120_000
 MAX_TIMEOUT_MS = 600_000
 MAX_OUTPUT = 30_000
@@ -40,6 +43,7 @@ DESCRIPTION = f"""Run a shell command with bash and return its combined stdout a
 - Output over {MAX_OUTPUT} characters is cut to its beginning and end; the full output is saved to a file whose path the result gives, to read or grep.
 - Prefer the dedicated tools for reading, searching and editing files (read, grep, glob, edit) over cat, grep, find and sed.
 - A background job (`cmd &`) keeps running after the command ends, but its later output is not captured: redirect it to a file.
+- Unless the user turned it off, commands run in a sandbox: they may write only in the project (not its .git) and the temporary folder, and have no network unless the user allowed it. "Permission denied" or "Read-only file system" there is the sandbox: do not try to get around it; say what you could not do.
 - `description`: what the command does, in 5-10 words (shown to the user)."""
 
 PARAMETERS: dict[str, Any] = {
@@ -64,14 +68,16 @@ PARAMETERS: dict[str, Any] = {
 async def run(params: dict[str, Any], ctx: ToolContext) -> ToolResult:
     import time
 
-    from ._proc import run_in_session
+    from .sandbox import policy_for
 
     workdir = _workdir(params.get("workdir"), ctx)
+    policy = policy_for(ctx)
     timeout_ms = params.get("timeout", DEFAULT_TIMEOUT_MS)
     capture = OutputCapture(ctx.data_dir / "tool-output")
     started = time.monotonic()
     try:
-        outcome = await run_in_session(
+        outcome, applied = await _run_sandboxed(
+            policy,
             [*_shell(ctx), "-c", params["command"]],
             cwd=workdir,
             env=dict(ctx.env) or None,
@@ -93,20 +99,49 @@ async def run(params: dict[str, Any], ctx: ToolContext) -> ToolResult:
         "output_chars": capture.chars,
         "workdir": ctx.paths.display(workdir),
         "duration_ms": round((time.monotonic() - started) * 1000),
+        "sandbox": applied.label,
     }
+    if applied.warning:
+        metadata["sandbox_warning"] = applied.warning
     if capture.path is not None:
         metadata["output_file"] = str(capture.path)
     if outcome.returncode is not None and outcome.returncode < 0:
         metadata["signal"] = -outcome.returncode
     if params.get("description"):
         metadata["description"] = params["description"]
+    output = _model_output(text, exit_code, outcome.timed_out, timeout_ms)
     return ToolResult(
-        output=_model_output(text, exit_code, outcome.timed_out, timeout_ms),
+        output=output + (f"\n\n(warning: {applied.warning})" if applied.warning else ""),
         text=text,
         title=params.get("description") or params["command"],
         metadata=metadata,
         exit_status=exit_code,
     )
+
+
+async def _run_sandboxed(policy: Policy, argv: list[str], *, cwd: Path, **options: Any) -> tuple[Outcome, Prepared]:
+    """Run ``argv`` in the sandbox ``policy`` asks for (``sandbox``).
+
+    A child that cannot enter its namespaces (refused on this machine) fails before
+    exec; the command then runs with Landlock alone, which this process remembers.
+    Any other failure to apply the sandbox stops the command: it never runs unconfined
+    when a sandbox was asked for and the kernel offers one."""
+    from subprocess import SubprocessError
+
+    from . import sandbox
+    from ._proc import run_in_session
+
+    for _ in range(2):
+        prepared = sandbox.prepare(policy, cwd=cwd)
+        try:
+            return await run_in_session(argv, cwd=cwd, preexec=prepared.preexec, **options), prepared
+        except SubprocessError:
+            if not prepared.namespaces:
+                break
+            sandbox.namespaces_refused()
+        finally:
+            prepared.close()
+    raise ToolError("the sandbox could not be applied, so the command did not run", hint='[sandbox] mode = "off" runs commands without it')
 
 
 def _workdir(raw: str | None, ctx: ToolContext) -> Path:

@@ -84,3 +84,9 @@ class ToolHost:
     def todo_scope(self) -> str | None:
         """Whose todo list the todo tools keep: a session id, or None for the project's."""
         return None
+
+    @property
+    def read_only(self) -> bool:
+        """Whether the caller is a read-only agent (``bash`` then runs commands in the
+        read-only sandbox)."""
+        return False
