@@ -92,7 +92,7 @@ class AgentLoop:
         from ..tools.base import ToolContext
 
         base = self.setup.base_context
-        ctx = ToolContext(base.paths, base.data_dir, base.config, base.env, read_files={}, private=base.private)
+        ctx = ToolContext(base.paths, base.data_dir, base.config, base.env, read_files={}, private=base.private, redactor=base.redactor)
         ctx.host = AgentHost(self.setup.registry, self.permissions, self.setup.person, Subagents(self), self.seat, self.session.id)
         return ctx
 

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from ..llm.types import ModelClient
     from ..paths import PathPolicy
     from ..session import SessionStore
-    from ..session.secrets import Redactor
+    from ..secrets import Redactor
     from ..session.snapshot import Snapshots
     from ..tools import Registry
     from ..tools.base import ToolContext
@@ -120,7 +120,8 @@ class Workspace:
             config=self.config,
             env=self.env,
             host=host or ToolHost(self.registry),
-            private=tuple(self.sessions.dirs),
+            private=lambda: tuple(self.sessions.dirs),
+            redactor=lambda: self.redactor,
         )
 
     def run_tool(self, name: str, params: dict[str, Any]) -> ToolOutcome:
@@ -149,7 +150,7 @@ class Workspace:
         credentials, the variables the config names as keys, the stored keys."""
         from ..llm.auth import AuthStore
         from ..llm.providers import PROVIDERS
-        from ..session.secrets import Redactor
+        from ..secrets import Redactor
 
         tables = self.config.get("provider", {})
         names = [t.get("api_key_env") for t in tables.values() if isinstance(t, dict) and t.get("api_key_env")]

@@ -94,7 +94,7 @@ class Runtime:
     def _mask(self, message: str) -> str:
         """Secrets out of a message for people: the environment's, and any token's."""
         if "_masker" not in self.__dict__:
-            from ..session.secrets import Redactor
+            from ..secrets import Redactor
 
             self._masker = Redactor(self.env).text
         return self._masker(message)

@@ -24,7 +24,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, Iterable, Mapping
 
-    from .secrets import Redactor
+    from ..secrets import Redactor
 
 PREFIX = "session_"
 SUFFIX = ".json"
@@ -111,7 +111,7 @@ class SessionStore:
     """Sessions of one project: saved into ``directory``, looked up in ``dirs``.
 
     Every saved file and everything ``redact`` is given has its secrets masked (see
-    ``opencode.session.secrets``): by ``redactor`` when given, else by one made from
+    ``opencode.secrets``): by ``redactor`` when given, else by one made from
     ``env``.
     """
 
@@ -185,7 +185,7 @@ class SessionStore:
     def redact(self, value: Any) -> Any:
         """A copy of a JSON-like value with every secret masked."""
         if self._redactor is None:
-            from .secrets import Redactor
+            from ..secrets import Redactor
 
             self._redactor = Redactor(self.env or {})
         return self._redactor.value(value)

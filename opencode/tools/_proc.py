@@ -89,17 +89,29 @@ async def run_in_session(
     normal exit are left alone; their later output is not captured.
     """
     loop = asyncio.get_running_loop()
-    transport, capture = await loop.subprocess_exec(
-        lambda: _Capture(sink),
-        *argv,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        cwd=cwd,
-        env=env,
-        start_new_session=True,
-        preexec_fn=preexec,
+    spawn = asyncio.ensure_future(
+        loop.subprocess_exec(
+            lambda: _Capture(sink),
+            *argv,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            cwd=cwd,
+            env=env,
+            start_new_session=True,
+            preexec_fn=preexec,
+        )
     )
+    try:
+        transport, capture = await asyncio.shield(spawn)
+    except asyncio.CancelledError:
+        # The command may already be running while its pipes are set up; asyncio
+        # would then kill the shell alone and leave what it started. So let the
+        # spawn finish, and stop the whole session.
+        transport, _ = await spawn
+        await stop_session(transport.get_pid(), grace)
+        transport.close()
+        raise
     pgid = transport.get_pid()
     settled = False
     try:

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from typing import Any, Awaitable, Callable, Literal, Mapping
 
     from ..paths import PathPolicy
+    from ..secrets import Redactor
     from .host import ToolHost
 
     Permission = Literal["read", "write", "execute", "network"]
@@ -69,7 +70,10 @@ class ToolContext:
     ``host`` is what the caller offers beyond files: other tools, a person, subagents,
     the agent switch, the todo list (see ``tools.host``). ``private`` are folders
     inside the project that are opencode's own (the session folders): the search
-    tools pass them by.
+    tools pass them by. ``redactor`` masks secrets in what a tool keeps on disk (by
+    default one that knows the environment's credentials and well-known token shapes).
+    Both may be given as functions that make them, so a tool that needs neither (a
+    plain ``read``) never pays for them.
     """
 
     def __init__(
@@ -80,19 +84,37 @@ class ToolContext:
         env: Mapping[str, str] | None = None,
         read_files: dict[str, Any] | None = None,
         host: ToolHost | None = None,
-        private: tuple[Path, ...] = (),
+        private: tuple[Path, ...] | Callable[[], tuple[Path, ...]] = (),
+        redactor: Redactor | Callable[[], Redactor] | None = None,
     ) -> None:
         self.paths = paths
         self.data_dir = data_dir
         self.config = config
         self.env = env if env is not None else {}
         self.read_files = read_files
-        self.private = tuple(private)
+        self._private = private
+        self._redactor = redactor
         if host is None:
             from .host import ToolHost
 
             host = ToolHost()
         self.host = host
+
+    @property
+    def private(self) -> tuple[Path, ...]:
+        if callable(self._private):
+            self._private = tuple(self._private())
+        return tuple(self._private)
+
+    @property
+    def redactor(self) -> Redactor:
+        if self._redactor is None:
+            from ..secrets import Redactor
+
+            self._redactor = Redactor(self.env)
+        elif callable(self._redactor) and not hasattr(self._redactor, "text"):
+            self._redactor = self._redactor()
+        return self._redactor
 
     @property
     def root(self) -> Path:

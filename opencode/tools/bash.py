@@ -16,25 +16,22 @@ however much a command prints. The command's exit code becomes the exit status o
 from __future__ import annotations
 
 from ..errors import ToolError
+from ._output import MAX_OUTPUT, OutputCapture
 from .base import ToolContext, ToolResult, ToolSpec
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from pathlib import Path
-    from typing import Any, BinaryIO
+    from typing import Any
 
     from ._proc import Outcome
     from .sandbox import Policy, Prepared
 
 DEFAULT_TIMEOUT_MS = 120_000
 MAX_TIMEOUT_MS = 600_000
-MAX_OUTPUT = 30_000
-HEAD_CHARS = 10_000
-TAIL_CHARS = 19_000
 GRACE_S = 2.0
 DRAIN_S = 0.2
 TIMEOUT_STATUS = 124
-KEEP_OUTPUT_DAYS = 7
 
 DESCRIPTION = f"""Run a shell command with bash and return its combined stdout and stderr, and its exit code.
 - `timeout` is in milliseconds: default {DEFAULT_TIMEOUT_MS} (2 minutes), at most {MAX_TIMEOUT_MS} (10 minutes). A command still running then is stopped, with everything it started.
@@ -73,7 +70,7 @@ async def run(params: dict[str, Any], ctx: ToolContext) -> ToolResult:
     workdir = _workdir(params.get("workdir"), ctx)
     policy = policy_for(ctx)
     timeout_ms = params.get("timeout", DEFAULT_TIMEOUT_MS)
-    capture = OutputCapture(ctx.data_dir / "tool-output")
+    capture = OutputCapture(ctx.data_dir / "tool-output", mask=ctx.redactor.text)
     started = time.monotonic()
     try:
         outcome, applied = await _run_sandboxed(
@@ -176,120 +173,6 @@ def _model_output(text: str, exit_code: int, timed_out: bool, timeout_ms: int) -
     if exit_code:
         return f"{body}\n\n(exit code {exit_code})"
     return body
-
-
-class OutputCapture:
-    """The output of a command: whole while short, head and tail once long.
-
-    Up to ``MAX_OUTPUT`` characters everything is kept in memory. Past that, what came
-    so far and all that follows is streamed to a file in ``folder``; memory then holds
-    only the first ``HEAD_CHARS`` and the last ``TAIL_CHARS`` characters. A file that
-    cannot be written costs the full copy, never the command's result.
-    """
-
-    def __init__(self, folder: Path) -> None:
-        import codecs
-
-        self.folder = folder
-        self.chars = 0
-        self.path: Path | None = None
-        self.save_error: str | None = None
-        self._decoder = codecs.getincrementaldecoder("utf-8")("replace")
-        self._raw: bytearray | None = bytearray()
-        self._head = ""
-        self._tail = ""
-        self._file: BinaryIO | None = None
-
-    @property
-    def truncated(self) -> bool:
-        return self.chars > MAX_OUTPUT
-
-    def write(self, data: bytes) -> None:
-        self._take(self._decoder.decode(data))
-        if self._raw is not None:
-            self._raw += data
-            if self.truncated:
-                self._spill()
-        elif self._file is not None:
-            self._guard(self._file.write, data)
-
-    def _take(self, chunk: str) -> None:
-        self.chars += len(chunk)
-        if len(self._head) < HEAD_CHARS:
-            self._head += chunk[: HEAD_CHARS - len(self._head)]
-        self._tail = (self._tail + chunk[-TAIL_CHARS:])[-TAIL_CHARS:]
-
-    def _spill(self) -> None:
-        """Move what is buffered to a new file and stream the rest there."""
-        raw, self._raw = self._raw, None
-        self.path = self._guard(self._open)
-        if self._file is not None:
-            self._guard(self._file.write, raw)
-
-    def _open(self) -> Path:
-        import os
-        import time
-
-        self.folder.mkdir(parents=True, exist_ok=True)
-        _prune(self.folder)
-        path = self.folder / f"bash-{time.strftime('%Y%m%d-%H%M%S')}-{os.urandom(3).hex()}.log"
-        self._file = open(path, "wb")
-        return path
-
-    def _guard(self, action: Any, *args: Any) -> Any:
-        try:
-            return action(*args)
-        except OSError as exc:
-            self.save_error = f"the full output could not be saved: {exc.strerror or exc}"
-            self.close_file()
-            if self.path is not None:
-                self.path.unlink(missing_ok=True)
-                self.path = None
-            return None
-
-    def close_file(self) -> None:
-        if self._file is not None:
-            try:
-                self._file.close()
-            except OSError:
-                pass
-            self._file = None
-
-    def close(self) -> None:
-        """The stream ended: flush the decoder and close the file."""
-        self._take(self._decoder.decode(b"", final=True))
-        if self._raw is not None and self.truncated:
-            self._spill()
-        self.close_file()
-
-    def text(self) -> str:
-        """All of the output, or its head and tail with a note on what was left out."""
-        if self._raw is not None:
-            return self._raw.decode("utf-8", errors="replace")
-        head, tail = _cut_at_lines(self._head, self._tail)
-        omitted = self.chars - len(head) - len(tail)
-        where = self.save_error or f"the full output ({self.chars:,} characters) is in {self.path}"
-        return f"{head}\n… {omitted:,} characters omitted; {where} …\n{tail}"
-
-
-def _cut_at_lines(head: str, tail: str, slack: int = 2000) -> tuple[str, str]:
-    """Trim the head back to a line end and the tail on to a line start, when one is near."""
-    end = head.rfind("\n", len(head) - slack)
-    start = tail.find("\n", 0, slack)
-    return (head[: end + 1] if end >= 0 else head), (tail[start + 1 :] if start >= 0 else tail)
-
-
-def _prune(folder: Path) -> None:
-    """Delete saved outputs older than ``KEEP_OUTPUT_DAYS``, so the folder stays small."""
-    import time
-
-    cutoff = time.time() - KEEP_OUTPUT_DAYS * 86400
-    for old in folder.glob("bash-*.log"):
-        try:
-            if old.stat().st_mtime < cutoff:
-                old.unlink()
-        except OSError:
-            pass
 
 
 SPEC = ToolSpec(

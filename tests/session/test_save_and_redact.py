@@ -9,7 +9,7 @@ import threading
 import pytest
 
 from opencode.session import SessionStore, read_session, text_part, tool_part
-from opencode.session.secrets import Redactor, is_secret_name
+from opencode.secrets import Redactor, is_secret_name
 from helpers import session_folder
 
 

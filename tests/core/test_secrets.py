@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from fakellm.script import Reply
-from opencode.session.secrets import MASK, Redactor
+from opencode.secrets import MASK, Redactor
 
 # Shaped like real credentials, made up for these tests.
 TOKENS = [
@@ -69,3 +69,17 @@ def test_no_file_a_run_leaves_holds_a_secret(oc, llm_project: Path, fake_llm, ke
     assert leaked == []
     session = json.loads((llm_project / "exported.json").read_text())
     assert MASK in json.dumps(session)
+
+
+def test_a_spilled_output_is_private_and_keeps_no_secret(oc, project: Path, env):
+    """Output too long for a result goes to a file: the user's alone, masked."""
+    secret = "spilled-secret-value-99"
+    token = "ghp_" + "t" * 36
+    command = f"echo $DEPLOY_TOKEN; echo {token}; python3 -c 'print(\"x\" * 40000)'"
+    result = oc("bash", command, extra_env={"DEPLOY_TOKEN": secret})
+    assert result.code == 0, result.stderr
+    saved = Path(result.record["metadata"]["output_file"])
+    assert saved.stat().st_mode & 0o777 == 0o600 and saved.parent.stat().st_mode & 0o777 == 0o700
+    text = saved.read_text()
+    assert secret not in text and token not in text and text.count(MASK) == 2
+    assert "x" * 1000 in text
