@@ -367,12 +367,13 @@ def _text(node: Any, data: bytes) -> str:
     return data[node.start_byte : node.end_byte].decode("utf-8", "surrogateescape")
 
 
-def _unescape(text: str) -> str:
-    """A bare word's backslash escapes removed: ``\\rm`` is ``rm``."""
+def _unescape(text: str, escapable: str | None = None) -> str:
+    """Backslash escapes removed: in a bare word every one (``\\rm`` is ``rm``), inside
+    double quotes only those of ``escapable`` (``$ ` " \\`` and a line end)."""
     out, index = [], 0
     while index < len(text):
         char = text[index]
-        if char == "\\" and index + 1 < len(text):
+        if char == "\\" and index + 1 < len(text) and (escapable is None or text[index + 1] in escapable):
             if text[index + 1] != "\n":
                 out.append(text[index + 1])
             index += 2
@@ -383,15 +384,4 @@ def _unescape(text: str) -> str:
 
 
 def _unescape_quoted(text: str) -> str:
-    """Inside double quotes only ``\\$ \\` \\" \\\\`` and a line continuation are escapes."""
-    out, index = [], 0
-    while index < len(text):
-        char = text[index]
-        if char == "\\" and index + 1 < len(text) and text[index + 1] in '$`"\\\n':
-            if text[index + 1] != "\n":
-                out.append(text[index + 1])
-            index += 2
-            continue
-        out.append(char)
-        index += 1
-    return "".join(out)
+    return _unescape(text, '$`"\\\n')

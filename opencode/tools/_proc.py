@@ -27,7 +27,7 @@ import subprocess
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from pathlib import Path
-    from typing import Callable, Mapping
+    from typing import Any, Callable, Mapping
 
 POLL_S = 0.05
 
@@ -88,30 +88,7 @@ async def run_in_session(
     at most ``drain`` seconds. Jobs the command left running in the background on a
     normal exit are left alone; their later output is not captured.
     """
-    loop = asyncio.get_running_loop()
-    spawn = asyncio.ensure_future(
-        loop.subprocess_exec(
-            lambda: _Capture(sink),
-            *argv,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            cwd=cwd,
-            env=env,
-            start_new_session=True,
-            preexec_fn=preexec,
-        )
-    )
-    try:
-        transport, capture = await asyncio.shield(spawn)
-    except asyncio.CancelledError:
-        # The command may already be running while its pipes are set up; asyncio
-        # would then kill the shell alone and leave what it started. So let the
-        # spawn finish, and stop the whole session.
-        transport, _ = await spawn
-        await stop_session(transport.get_pid(), grace)
-        transport.close()
-        raise
+    transport, capture = await _spawn(argv, cwd=cwd, env=env, sink=sink, grace=grace, preexec=preexec)
     pgid = transport.get_pid()
     settled = False
     try:
@@ -130,6 +107,27 @@ async def run_in_session(
         if not settled:
             signal_session(pgid, signal.SIGKILL)
         transport.close()
+
+
+async def _spawn(argv: list[str], *, cwd: Path, env: Mapping[str, str] | None, sink: Callable[[bytes], None], grace: float, preexec: Callable[[], None] | None) -> tuple[Any, _Capture]:
+    """Start ``argv`` in a session of its own. Cancelled meanwhile, the command may
+    already run while its pipes are set up, and asyncio would then kill the shell alone
+    and leave what it started: so the start is let finish, and the session stopped."""
+    loop = asyncio.get_running_loop()
+    spawn = asyncio.ensure_future(
+        loop.subprocess_exec(
+            lambda: _Capture(sink), *argv,
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            cwd=cwd, env=env, start_new_session=True, preexec_fn=preexec,
+        )
+    )
+    try:
+        return await asyncio.shield(spawn)
+    except asyncio.CancelledError:
+        transport, _ = await spawn
+        await stop_session(transport.get_pid(), grace)
+        transport.close()
+        raise
 
 
 async def _wait(future: asyncio.Future[None], timeout: float) -> bool:
