@@ -240,14 +240,16 @@ def test_malformed_body(litellm, fake_llm, model):
 
 @pytest.mark.parametrize("model", [OPENAI, ANTHROPIC, BEDROCK, COHERE])
 def test_stall_hits_the_client_timeout(litellm, fake_llm, model):
-    fake_llm.script(Reply.stall("abcd", after=1, seconds=5), Reply.stall(seconds=5))
+    # A read timeout of 1.5 s: ample for a loaded machine to deliver the first chunk
+    # (about 10 ms normally), well short of the 8 s stall.
+    fake_llm.script(Reply.stall("abcd", after=1, seconds=8), Reply.stall(seconds=8))
     # mid-stream: MidStreamFallbackError wrapping the read timeout; Bedrock: a plain Timeout
     expected = litellm.Timeout if model == BEDROCK else litellm.exceptions.MidStreamFallbackError
     with pytest.raises(expected) as info:
-        call(litellm, fake_llm, model, True, timeout=0.5)
+        call(litellm, fake_llm, model, True, timeout=1.5)
     assert "timed out" in str(info.value).lower()
     with pytest.raises(litellm.Timeout):
-        call(litellm, fake_llm, model, False, timeout=0.5)
+        call(litellm, fake_llm, model, False, timeout=1.5)
 
 
 def test_gemini_stream_ignores_the_read_timeout(litellm, fake_llm):
