@@ -30,6 +30,17 @@ class Scalar(Spec):
         return isinstance(value, self.types)
 
 
+class Range(Scalar):
+    """A number between ``low`` and ``high`` (both included)."""
+
+    def __init__(self, low: float, high: float) -> None:
+        super().__init__(f"a number from {low:g} to {high:g}", (int, float))
+        self.low, self.high = low, high
+
+    def check(self, value: Any) -> bool:
+        return super().check(value) and self.low <= value <= self.high
+
+
 class Choice(Spec):
     def __init__(self, options: tuple[str, ...]) -> None:
         self.options = options
@@ -178,7 +189,8 @@ SCHEMA = Table(
         "server": Table({"port": INT, "hostname": STR, "enabled": BOOL}),
         "agents": Table(extra=AGENT),
         "cache": Table({"enabled": BOOL, "dir": STR, "ttl": NUM}),
-        "llm": Table({"idle_timeout": NUM, "connect_timeout": NUM, "max_retries": INT}),
+        # retry_budget: the seconds a model call may spend on retries (llm.retry).
+        "llm": Table({"idle_timeout": NUM, "connect_timeout": NUM, "max_retries": INT, "retry_budget": Range(0, 3600)}),
     }
 )
 
