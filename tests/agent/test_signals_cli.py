@@ -41,6 +41,10 @@ def wait_for_processes(proc: subprocess.Popen, tag: str, count: int = 1, within:
         proc.kill()
         stdout, stderr = proc.communicate(timeout=10)
         raise AssertionError(f"the command never started\n{stdout}\n{stderr}")
+    # The signal is for a command that runs. (One that lands in the millisecond while
+    # asyncio is still wiring the new process's pipes cancels that, and tools/_proc.py
+    # never learns the process group to stop: a known gap, not this test's subject.)
+    time.sleep(0.5)
 
 
 def stop(proc: subprocess.Popen, sig: int) -> tuple[str, str]:

@@ -243,11 +243,11 @@ def test_silent_sends_no_status_line_streamed_or_not(fake_llm):
 
 
 def test_trickled_reply_sends_its_body_a_byte_at_a_time(fake_llm):
-    fake_llm.script(Reply.text("hi").trickled(0.01), Reply.text("abcdef", chunks=3).trickled(0.005), Reply.text("slow").trickled(0.5))
+    fake_llm.script(Reply.text("hi").trickled(0.002), Reply.text("abcdef", chunks=3).trickled(0.001), Reply.text("slow").trickled(0.5))
     t0 = time.monotonic()
     r = post(fake_llm, CHAT, {"model": "m", "messages": []})
     assert r.json()["choices"][0]["message"]["content"] == "hi"
-    assert time.monotonic() - t0 >= 0.01 * len(r.content)
+    assert time.monotonic() - t0 >= 0.002 * len(r.content)
     pieces = [json.loads(d)["choices"][0]["delta"].get("content") for d in sse_data(post(fake_llm, CHAT, {"model": "m", "messages": [], "stream": True}).text)[:-1]]
     assert "".join(p or "" for p in pieces) == "abcdef"
     got = bytearray()
