@@ -27,10 +27,9 @@ def ask(runtime, prompt, files, system, model, temperature, max_tokens, schema, 
       opencode read main.py | opencode ask "explain"
       opencode ask -f README.md "summarize" --format text > summary.md
     """
-    import asyncio
-
     from ..app.ask import AskOptions
     from ..llm.oneshot import load_schema
+    from . import signals
 
     options = AskOptions(
         " ".join(prompt).strip(), files=files, system=system, model=model, temperature=temperature, max_tokens=max_tokens,
@@ -38,7 +37,7 @@ def ask(runtime, prompt, files, system, model, temperature, max_tokens, schema, 
         stream=stream if stream is not None else runtime.mode == "human",
         cache=cache, continue_last=continue_last, session_id=session_id,
     )
-    answer = asyncio.run(_show(runtime, options, runtime.read_stdin()))
+    answer = signals.run(_show(runtime, options, runtime.read_stdin()))
     runtime.finish()
     if answer is not None and runtime.wants_summary:
         from ..render.usage import describe

@@ -4,7 +4,8 @@ Start-up is the product's first impression and a tool command's whole cost, so t
 module decides cheaply what to do. Root ``--help``, ``--version`` and plain tool
 invocations (``opencode read main.py --limit 20``) run without importing Click or
 asyncio; everything else goes to the Click tree. Either way the same code runs the
-tool and renders the result, and errors become an exit status here, in one place.
+tool and renders the result, and errors become an exit status here, in one place
+(after SIGTERM or SIGHUP, 128 + the signal: ``cli.signals``).
 """
 
 from __future__ import annotations
@@ -22,8 +23,11 @@ if TYPE_CHECKING:
 
 
 def main(argv: list[str] | None = None) -> None:
+    from . import signals
+
+    signals.install()  # SIGTERM and SIGHUP stop a command as Ctrl-C does
     args = list(sys.argv[1:] if argv is None else argv)
-    sys.exit(run(args))
+    sys.exit(signals.exit_status(run(args)))
 
 
 def run(args: list[str]) -> int:
@@ -57,7 +61,9 @@ def run(args: list[str]) -> int:
     except OpencodeError as error:
         return _report(error, runtime)
     except KeyboardInterrupt:
-        return _report(Interrupted("interrupted"), runtime)
+        from .signals import description
+
+        return _report(Interrupted(description()), runtime)
     except BrokenPipeError:
         _silence_stdout()
         return 141

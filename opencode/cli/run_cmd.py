@@ -43,10 +43,9 @@ def run_agent(runtime: Runtime, prompt: str, agent: str | None = None, answers: 
     Whatever happens, in a pipe the last record is ``done``: also when the options
     are wrong or the piped input never finishes arriving (Ctrl-C).
     """
-    import asyncio
-
     from ..app.run import AgentTask, TaskOptions, ended_before_start
     from ..errors import Interrupted, UsageError
+    from . import signals
 
     if runtime.format is None and runtime.mode == "jsonl":
         # Headless runs in a pipe print only the answer unless --json asks for the
@@ -59,11 +58,11 @@ def run_agent(runtime: Runtime, prompt: str, agent: str | None = None, answers: 
     except UsageError as error:
         return _ended(view, ended_before_start(error), error.exit_code)
     except KeyboardInterrupt:  # e.g. while waiting for a slow command upstream of the pipe
-        return _ended(view, ended_before_start(Interrupted("interrupted"), "interrupted"), Interrupted.exit_code)
+        return _ended(view, ended_before_start(Interrupted(signals.description()), "interrupted"), Interrupted.exit_code)
     from .terminal_person import TerminalPerson
 
     task = AgentTask(runtime.workspace, prompt, task_options, piped=piped, person=TerminalPerson() if runtime.interactive else None)
-    asyncio.run(_show(task, view))
+    signals.run(_show(task, view))
     return task.exit_code
 
 

@@ -137,8 +137,7 @@ def resume(runtime, session_id: str, message: tuple[str, ...]) -> None:
 @leaf
 def compact(runtime, session_id: str) -> None:
     """Summarize a session now, so that it continues from the summary."""
-    import asyncio
-
     from ..app import sessions
+    from . import signals
 
-    runtime.emit(asyncio.run(sessions.compact(runtime.workspace, session_id)))
+    runtime.emit(signals.run(sessions.compact(runtime.workspace, session_id)))

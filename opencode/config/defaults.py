@@ -13,6 +13,6 @@ DEFAULTS: dict[str, Any] = {
     "lsp": {"auto_start": True, "timeout": 30},
     "server": {"port": 4096, "hostname": "127.0.0.1", "enabled": True},
     "cache": {"enabled": False},
-    "llm": {"idle_timeout": 120, "connect_timeout": 10, "max_retries": 3},
+    "llm": {"idle_timeout": 120, "connect_timeout": 10, "max_retries": 3, "retry_budget": 60},
     "sandbox": {"mode": "workspace-write", "writable": [], "network": False},
 }

@@ -129,7 +129,10 @@ def check(table: dict[str, Any], path: Path) -> list[str]:
         key, expected = wrong[0]
         line = locate_key(text, key)
         where = f"{path}:{line}" if line else str(path)
-        got = type_name(_lookup(table, key))
+        value = _lookup(table, key)
+        got = type_name(value)
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            got = f"{value!r}"  # a number out of range: its value says more than its type
         raise ConfigError(f"{where}: {key} must be {expected}, got {got}", file=str(path), key=key)
     warnings = []
     for key in unknown:

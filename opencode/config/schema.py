@@ -30,6 +30,22 @@ class Scalar(Spec):
         return isinstance(value, self.types)
 
 
+class Range(Scalar):
+    """A number between ``low`` and ``high`` (both included, ``low`` left out with
+    ``above``); ``whole`` for a count. NaN and infinity never fit."""
+
+    def __init__(self, low: float, high: float, *, above: bool = False, whole: bool = False) -> None:
+        kind = "a whole number" if whole else "a number"
+        name = f"{kind} above {low:g} and at most {high:g}" if above else f"{kind} from {low:g} to {high:g}"
+        super().__init__(name, (int,) if whole else (int, float))
+        self.low, self.high, self.above = low, high, above
+
+    def check(self, value: Any) -> bool:
+        if not super().check(value):
+            return False
+        return (self.low < value if self.above else self.low <= value) and value <= self.high
+
+
 class Choice(Spec):
     def __init__(self, options: tuple[str, ...]) -> None:
         self.options = options
@@ -178,7 +194,15 @@ SCHEMA = Table(
         "server": Table({"port": INT, "hostname": STR, "enabled": BOOL}),
         "agents": Table(extra=AGENT),
         "cache": Table({"enabled": BOOL, "dir": STR, "ttl": NUM}),
-        "llm": Table({"idle_timeout": NUM, "connect_timeout": NUM, "max_retries": INT}),
+        # retry_budget: the seconds a model call may spend on retries (llm.retry).
+        "llm": Table(
+            {
+                "idle_timeout": Range(0, 86400, above=True),
+                "connect_timeout": Range(0, 3600, above=True),
+                "max_retries": Range(0, 100, whole=True),
+                "retry_budget": Range(0, 3600),
+            }
+        ),
         "sandbox": Table({"mode": Choice(("workspace-write", "read-only", "off")), "writable": ListOf(STR), "network": BOOL}),
     }
 )

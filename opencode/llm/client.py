@@ -1,10 +1,10 @@
 """The only module that imports litellm.
 
-Everything about talking to a provider lives here: the call, streaming, timeouts
-(connect, and an idle timeout that aborts a stalled stream), retries with backoff and
-jitter on 429/5xx/connection errors honouring ``Retry-After``, usage and cost from
-litellm's bundled price map, and turning litellm's exceptions into ours. It works the
-same in a one-shot command and in a long-lived process (a server, a chat).
+Talking to a provider lives here: the call, streaming, one idle timeout for every
+wait (see ``Settings``), the retry loop (``_attempts``; when to retry is
+``llm.retry``), usage and cost from litellm's bundled price map. What a failure
+means is ``llm.failures``: litellm's exceptions become ours there. It works the same
+in a one-shot command and in a long-lived process (a server, a chat).
 
 ``LiteLLMClient`` is the ``ModelClient`` the rest of opencode is handed. The process
 environment litellm reads at import is the face's to set (``llm.environment``).
@@ -13,16 +13,18 @@ environment litellm reads at import is the face's to set (``llm.environment``).
 from __future__ import annotations
 
 import asyncio
-import random
-import re
 import time
 
-from ..errors import AuthError, NetworkError, ProviderError
+from ..errors import NetworkError
+from .failures import classify, convert, not_a_completion
+from .retry import Retries
 from .types import Completion, Event, Request, ToolCall, Usage
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, AsyncIterator, Awaitable, Callable
+    from typing import Any, AsyncIterator, Awaitable, Callable, NoReturn
+
+    from .failures import Failure
 
 _litellm = None
 
@@ -48,15 +50,33 @@ def litellm():
         # any request is sent, so the first token is shown as soon as it arrives.
         import litellm.litellm_core_utils.default_encoding  # noqa: F401
 
+        # Its first call imports the OpenAI SDK's chat resources (a third of a second,
+        # more on a busy machine), whatever the provider: import them now too, so that
+        # the idle timeout measures the provider, not our own start-up.
+        import openai.resources.chat  # noqa: F401
+
         _litellm = module
     return _litellm
 
 
-class Settings:
-    """Reliability knobs, from ``[llm]`` in config."""
+#: How much longer than ``idle_timeout`` a whole wait may last; see ``_within``.
+GRACE_S = 2.0
 
-    def __init__(self, idle_timeout: float = 120, connect_timeout: float = 10, max_retries: int = 3) -> None:
-        self.idle_timeout, self.connect_timeout, self.max_retries = idle_timeout, connect_timeout, max_retries
+
+class Settings:
+    """Reliability knobs, from ``[llm]`` in config.
+
+    ``idle_timeout`` is the longest a call waits with nothing to show: for the reply's
+    headers and then for each chunk of a stream, and for the whole of a reply that is
+    not streamed (nothing of it is usable before its end). A server that stalls, never
+    answers, or trickles bytes too slowly to make a chunk fails after it (give or take
+    ``GRACE_S``), once: a timeout is not retried. ``retry_budget`` bounds the time a
+    call may spend on retries (``llm.retry``), ``max_retries`` their number.
+    """
+
+    def __init__(self, idle_timeout: float = 120, connect_timeout: float = 10, max_retries: int = 3, retry_budget: float = 60) -> None:
+        self.idle_timeout, self.connect_timeout = idle_timeout, connect_timeout
+        self.max_retries, self.retry_budget = max_retries, retry_budget
 
     @classmethod
     def from_config(cls, config: Any) -> Settings:
@@ -64,6 +84,7 @@ class Settings:
             idle_timeout=float(config.get("llm.idle_timeout", 120)),
             connect_timeout=float(config.get("llm.connect_timeout", 10)),
             max_retries=int(config.get("llm.max_retries", 3)),
+            retry_budget=float(config.get("llm.retry_budget", 60)),
         )
 
 
@@ -97,7 +118,7 @@ async def stream(request: Request, settings: Settings) -> AsyncIterator[Event]:
     async def first_chunk():
         response = await _call(request, settings, stream=True)
         chunks = response.__aiter__()
-        return chunks, await _next_chunk(chunks, settings)
+        return chunks, await _next_chunk(chunks, request, settings)
 
     async for kind, value in _attempts(request, settings, first_chunk):
         if kind == "retry":
@@ -108,9 +129,11 @@ async def stream(request: Request, settings: Settings) -> AsyncIterator[Event]:
         while chunk is not None:
             for event in collector.add(chunk):
                 yield event
-            chunk = await _next_chunk(chunks, settings)
+            chunk = await _next_chunk(chunks, request, settings)
     except Exception as exc:  # noqa: BLE001
-        raise _convert(exc, request) from exc
+        _fail(exc, request)
+    if not collector.evidence:  # a 200 litellm could not read as a stream (an HTML page, {})
+        raise not_a_completion(request, f"the stream held no completion{_content_type(chunks)}")
     yield ("done", collector.finish(request, started))
 
 
@@ -123,22 +146,22 @@ async def complete(request: Request, settings: Settings) -> Completion:
     try:
         return _from_response(response, request, started)
     except Exception as exc:  # noqa: BLE001
-        raise _convert(exc, request) from exc
+        _fail(exc, request)
 
 
 async def _attempts(request: Request, settings: Settings, start: Callable[[], Awaitable[Any]]) -> AsyncIterator[Event]:
     """Call ``start`` until it succeeds or may not be retried: ("retry", info) before
     each wait, then ("ok", what ``start`` returned). The one retry loop of this module."""
-    attempt = 0
+    retries = Retries(settings)
     while True:
         try:
             value = await start()
-        except Exception as exc:  # noqa: BLE001 - every provider failure is classified below
-            delay = _retry_delay(exc, attempt, settings)
+        except Exception as exc:  # noqa: BLE001 - every provider failure is classified
+            failure = classify(exc)
+            delay = retries.delay(failure)
             if delay is None:
-                raise _convert(exc, request) from exc
-            attempt += 1
-            yield ("retry", {"attempt": attempt, "delay_s": round(delay, 2), "reason": _reason(exc)})
+                _fail(exc, request, failure, retries.note)
+            yield ("retry", {"attempt": retries.made, "delay_s": round(delay, 2), "reason": failure.reason})
             await asyncio.sleep(delay)
             continue
         yield ("ok", value)
@@ -153,9 +176,9 @@ async def _call(request: Request, settings: Settings, *, stream: bool):
     kwargs.update(
         messages=request.messages,
         stream=stream,
-        # Streams are watched chunk by chunk in _next_chunk; the socket's own read
-        # timeout sits a little later so that the clearer "stalled" message wins.
-        timeout=httpx.Timeout(settings.idle_timeout + (5 if stream else 0), connect=settings.connect_timeout),
+        # Silence on the socket ends the call after idle_timeout; _within watches the
+        # rest (a reply that keeps the socket busy without ever completing).
+        timeout=httpx.Timeout(settings.idle_timeout, connect=settings.connect_timeout),
         num_retries=0,
         max_retries=0,
     )
@@ -169,16 +192,56 @@ async def _call(request: Request, settings: Settings, *, stream: bool):
         kwargs["max_tokens"] = request.max_tokens
     if request.response_format is not None:
         kwargs["response_format"] = request.response_format
-    return await asyncio.wait_for(lib.acompletion(**kwargs), timeout=settings.idle_timeout + settings.connect_timeout + 5)
+    what = "no response" if stream else "no complete reply"
+    return await _within(lib.acompletion(**kwargs), request, settings, f"{what} from {_where(request)} within {{s}}")
 
 
-async def _next_chunk(chunks, settings: Settings):
+async def _next_chunk(chunks, request: Request, settings: Settings):
     try:
-        return await asyncio.wait_for(chunks.__anext__(), timeout=settings.idle_timeout)
+        return await _within(chunks.__anext__(), request, settings, "the stream stalled: no new chunk within {s}")
     except StopAsyncIteration:
         return None
-    except asyncio.TimeoutError:
-        raise NetworkError(f"the stream stalled: nothing received for {settings.idle_timeout:g} s") from None
+
+
+async def _within(awaitable: Awaitable[Any], request: Request, settings: Settings, what: str) -> Any:
+    """``awaitable``, or a NetworkError when it times out (``what`` says what did not
+    come, ``{s}`` standing for the time).
+
+    Two watches: the socket's read timeout (``idle_timeout`` of silence, set in
+    ``_call``), and this one over the whole wait, ``GRACE_S`` longer, for a server that
+    keeps the socket busy without a reply ever completing (a byte at a time). The
+    grace also keeps litellm's own work before the request leaves from counting."""
+    try:
+        return await asyncio.wait_for(awaitable, timeout=settings.idle_timeout + GRACE_S)
+    except StopAsyncIteration:
+        raise
+    except Exception as exc:  # noqa: BLE001 - only timeouts are ours to word
+        if not isinstance(exc, asyncio.TimeoutError) and classify(exc).kind != "timeout":
+            raise
+        waited = f"{settings.idle_timeout:g} s ([llm] idle_timeout)"
+        raise NetworkError(f"{request.model.name}: {what.format(s=waited)}", hint="a slow model may need a longer [llm] idle_timeout") from exc
+
+
+def _fail(exc: Exception, request: Request, failure: Failure | None = None, note: str | None = None) -> NoReturn:
+    """Raise our error for ``exc`` (``exc`` itself when it already is ours)."""
+    error = convert(exc, request, failure, note)
+    if error is exc:
+        raise exc
+    raise error from exc
+
+
+def _where(request: Request) -> str:
+    return request.model.api_base or "the provider"
+
+
+def _content_type(chunks: Any) -> str:
+    """`` (Content-Type: ...)`` of a stream's response, where litellm kept its headers."""
+    headers = getattr(chunks, "_response_headers", None)
+    try:
+        value = headers.get("content-type") if headers is not None else None
+    except AttributeError:
+        value = None
+    return f" (Content-Type: {value})" if value else ""
 
 
 class _Collector:
@@ -191,14 +254,23 @@ class _Collector:
         self.usage: Any = None
         self.finish_reason: str | None = None
         self.model: str | None = None
+        # Something only a provider sends: a role, content, a call, output it counted, a
+        # finish other than "stop". (litellm makes up an empty chunk ending in "stop", and
+        # for some providers an estimate of the prompt's tokens, for a 200 it cannot read.)
+        self.evidence = False
 
     def add(self, chunk) -> list[Event]:
         events: list[Event] = []
         usage = getattr(chunk, "usage", None)
         if usage:
             self.usage = usage
+            self.evidence = self.evidence or bool(getattr(usage, "completion_tokens", 0))
         for choice in getattr(chunk, "choices", None) or []:
             delta = choice.delta
+            if getattr(delta, "role", None) or delta.content or getattr(delta, "tool_calls", None) or getattr(delta, "reasoning_content", None):
+                self.evidence = True
+            if choice.finish_reason not in (None, "stop"):
+                self.evidence = True
             if getattr(delta, "reasoning_content", None):
                 self.reasoning.append(delta.reasoning_content)
                 events.append(("reasoning", delta.reasoning_content))
@@ -238,8 +310,11 @@ class _Collector:
 
 
 def _from_response(response, request: Request, started: float) -> Completion:
-    choice = response.choices[0]
-    message = choice.message
+    choices = getattr(response, "choices", None)
+    message = getattr(choices[0], "message", None) if isinstance(choices, list) and choices else None
+    if message is None:
+        raise not_a_completion(request, "no choices in the reply")
+    choice = choices[0]
     calls = [
         ToolCall(call.id or f"call_{i}", call.function.name, call.function.arguments or "")
         for i, call in enumerate(getattr(message, "tool_calls", None) or [])
@@ -280,94 +355,3 @@ def cost(request: Request, usage: Usage) -> float | None:
         return None
     total = prompt + completion
     return round(total, 8) if total or usage.input_tokens == 0 else None
-
-
-# -- errors and retries ------------------------------------------------------
-
-RETRYABLE_STATUS = {408, 409, 429, 500, 502, 503, 504, 529}
-MAX_DELAY_S = 60.0
-
-
-def _status(exc: BaseException) -> int | None:
-    status = getattr(exc, "status_code", None)
-    return status if isinstance(status, int) else None
-
-
-def _is_network(exc: BaseException) -> bool:
-    """Connection failures and timeouts, however litellm wrapped them."""
-    if isinstance(exc, (asyncio.TimeoutError, ConnectionError, TimeoutError)):
-        return True
-    return any(cls.__name__ in ("APIConnectionError", "Timeout", "APITimeoutError") for cls in type(exc).__mro__)
-
-
-def _retryable(exc: BaseException) -> bool:
-    return _is_network(exc) or _status(exc) in RETRYABLE_STATUS
-
-
-def _retry_delay(exc: BaseException, attempt: int, settings: Settings) -> float | None:
-    """Seconds to wait before the next try, or None when not to retry."""
-    if attempt >= settings.max_retries or isinstance(exc, NetworkError) or not _retryable(exc):
-        return None
-    after = retry_after(exc)
-    if after is not None:
-        return min(after, MAX_DELAY_S)
-    return min(0.5 * 2**attempt, MAX_DELAY_S) * (0.5 + random.random())
-
-
-def retry_after(exc: BaseException) -> float | None:
-    """The provider's ``Retry-After`` (seconds or an HTTP date), if it sent one."""
-    headers = getattr(exc, "litellm_response_headers", None) or getattr(getattr(exc, "response", None), "headers", None)
-    if not headers:
-        return None
-    for name in ("retry-after-ms", "retry-after"):
-        value = headers.get(name)
-        if value is None:
-            continue
-        try:
-            seconds = float(value)
-            return seconds / 1000 if name == "retry-after-ms" else seconds
-        except ValueError:
-            from email.utils import parsedate_to_datetime
-
-            try:
-                return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
-            except (TypeError, ValueError):
-                return None
-    return None
-
-
-def _reason(exc: BaseException) -> str:
-    status = _status(exc)
-    return f"HTTP {status}" if status else type(exc).__name__
-
-
-def _convert(exc: BaseException, request: Request) -> Exception:
-    """Our error for a provider failure, carrying the provider's own message."""
-    if isinstance(exc, (ProviderError,)):
-        return exc
-    lib = litellm()
-    message = _message(exc)
-    where = request.model.name
-    if isinstance(exc, (lib.exceptions.AuthenticationError, lib.exceptions.PermissionDeniedError)):
-        return AuthError(f"{where}: {message}", hint="check the API key (opencode auth list)")
-    if _is_network(exc):
-        return NetworkError(f"{where}: {message}")
-    status = _status(exc)
-    if status is not None:
-        return ProviderError(f"{where}: {message} (HTTP {status})", status=status)
-    return ProviderError(f"{where}: malformed or unexpected response: {message}")
-
-
-_NOISE = re.compile(r"^(?:(?:litellm\.)?[A-Za-z]+(?:Error|Exception)(?::\s*| - )|[A-Za-z]+Exception - )")
-
-
-def _message(exc: BaseException) -> str:
-    """The provider's message without litellm's class-name prefixes."""
-    text = " ".join((str(getattr(exc, "message", None) or exc) or type(exc).__name__).split())
-    for _ in range(4):
-        stripped = _NOISE.sub("", text)
-        if stripped == text:
-            break
-        text = stripped
-    return text[:1000]
-

@@ -5,6 +5,11 @@ Order: an explicit choice (``--model``, an agent's model), then config ``model``
 model. ``provider/model`` names the provider; a bare model name belongs to the default
 provider. A ``[provider.NAME]`` table with a ``base_url`` for a name we do not know is a
 custom OpenAI-compatible provider, like ``[provider.custom]``.
+
+The provider is everything before the first slash (``openrouter/anthropic/claude-3.5-sonnet``
+is OpenRouter's ``anthropic/claude-3.5-sonnet``). A prefix that names no provider is a
+usage error listing the known ones, unless the default provider's own model names hold
+slashes (``Provider.nested_models``): then the whole value is its model.
 """
 
 from __future__ import annotations
@@ -58,9 +63,13 @@ class ModelChoice:
 def split_model(value: str, default_provider: str, config: Any) -> tuple[str, str]:
     """(provider name, model) from ``provider/model`` or a bare model name."""
     head, sep, rest = value.partition("/")
-    if sep and (lookup(head) is not None or _is_custom(config, head)):
+    if not sep:
+        return default_provider, value
+    if lookup(head) is not None or _is_custom(config, head):
         return head, rest
-    return default_provider, value
+    if _provider(config, default_provider).nested_models:
+        return default_provider, value
+    raise _unknown(config, head, f" in model {value!r}")
 
 
 def resolve_model(config: Any, env: Mapping[str, str], auth: AuthStore | None, choice: str | None = None) -> ModelChoice:
@@ -88,21 +97,30 @@ def _provider(config: Any, name: str) -> Provider:
         return known
     if _is_custom(config, name):
         return PROVIDERS["custom"]
-    names = ", ".join(sorted(PROVIDERS))
-    raise UsageError(f"unknown provider {name!r}", hint=f"known providers: {names}; or add [provider.{name}] with base_url")
+    raise _unknown(config, name)
+
+
+def _unknown(config: Any, name: str, where: str = "") -> UsageError:
+    configured = config.get("provider", {}) if config is not None else {}
+    custom = [n for n in configured if isinstance(configured[n], dict) and _is_custom(config, n) and lookup(n) is None]
+    names = ", ".join([*sorted(PROVIDERS), *sorted(custom)])
+    return UsageError(f"unknown provider {name!r}{where}", hint=f"known providers: {names}; or add [provider.{name}] with base_url")
 
 
 def _credentials(picked: ModelChoice, env: Mapping[str, str], auth: AuthStore | None) -> None:
     provider, settings = picked.provider, picked.settings
-    key_env = settings.get("api_key_env") or provider.key_env
+    configured = settings.get("api_key_env")
+    key_env = configured or provider.key_env
     key = env.get(key_env) if key_env else None
     if not key and auth is not None:
         key = auth.get(picked.provider_name)
     if provider.name == "custom" and not settings.get("base_url"):
         raise UsageError(f"provider {picked.provider_name!r} needs base_url in [provider.{picked.provider_name}]")
-    if not key and provider.needs_key and provider.name != "custom":
+    # A custom or local server may need no key, unless its table names one.
+    if not key and (configured or (provider.needs_key and provider.name != "custom")):
+        source = f" (api_key_env in [provider.{picked.provider_name}])" if configured else ""
         raise AuthError(
-            f"{key_env} not found",
+            f"{key_env} not found{source}",
             hint=f"export {key_env}=your-key, or run: opencode auth login {picked.provider_name}",
             provider=picked.provider_name,
         )

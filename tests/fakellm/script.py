@@ -13,6 +13,9 @@ Build replies with the class methods::
     Reply.error(429, headers={"Retry-After": "1"})
     Reply.stall("partial", after=1, seconds=30)
     Reply.malformed("ok", at=1)
+    Reply.silent(seconds=30)                  # no status line, no headers, nothing
+    Reply.text("hello").trickled(0.05)        # the body a byte at a time
+    Reply.raw("<html>Sign in</html>", content_type="text/html")   # a 200 that is no completion
 
 and refine them with ``.with_usage(...)``, ``.with_delay(...)``,
 ``.with_headers(...)``.
@@ -89,6 +92,10 @@ class Reply:
     stall_then: str = "close"  # "close" the connection, or "finish" the reply, after the stall
     malformed_at: int | None = None  # an invalid-JSON chunk after this many content chunks
     finish_reason: str | None = None  # override: "stop", "length", "tool_calls"
+    no_headers: bool = False  # send nothing at all for stall_seconds, then close (no status line, no headers)
+    trickle: float = 0.0  # seconds between the bytes of the body (headers go at once)
+    raw_body: Any = None  # sent as the body, streamed request or not: bytes, str, or a dict/list (JSON)
+    raw_type: str | None = None  # its Content-Type (default: from the body's kind)
 
     def __post_init__(self) -> None:
         if self.chunks < 1 or self.arg_chunks < 1:
@@ -136,7 +143,24 @@ class Reply:
         (a non-streaming request gets an invalid JSON body)."""
         return cls(content=text, chunks=chunks or max(2, at + 1), malformed_at=at, **kw)
 
+    @classmethod
+    def silent(cls, *, seconds: float | None = None) -> Reply:
+        """Accept the request and send nothing, not even a status line, for ``seconds``
+        (None: until the server stops; capped at MAX_STALL), then close the connection."""
+        return cls(no_headers=True, stall_seconds=seconds)
+
+    @classmethod
+    def raw(cls, body: Any, *, content_type: str | None = None, status: int = 200, **kw: Any) -> Reply:
+        """``body`` as it is, to a streamed request or not: an HTML page, ``{}``, JSON
+        without choices. A dict or list is sent as JSON, a str as text, bytes as they are."""
+        return cls(status=status, raw_body=body, raw_type=content_type, **kw)
+
     # -- modifiers --------------------------------------------------------
+    def trickled(self, every: float) -> Reply:
+        """This reply with its body sent a byte at a time, ``every`` seconds apart
+        (capped at MAX_CHUNK_DELAY; the whole body at MAX_STALL, then the connection closes)."""
+        return dataclasses.replace(self, trickle=every)
+
     def with_usage(self, input_tokens: int | None = None, output_tokens: int | None = None, cached_tokens: int = 0, cache_write_tokens: int = 0) -> Reply:
         return dataclasses.replace(self, usage=Usage(input_tokens, output_tokens, cached_tokens, cache_write_tokens))
 
@@ -177,6 +201,19 @@ class Reply:
     def initial_delay(self) -> float:
         d = self.delay if self.first_delay is None else self.first_delay
         return min(max(0.0, d), MAX_CHUNK_DELAY)
+
+    @property
+    def byte_delay(self) -> float:
+        return min(max(0.0, self.trickle), MAX_CHUNK_DELAY)
+
+    def raw_payload(self) -> tuple[bytes, str]:
+        """(bytes, content type) of a ``Reply.raw`` body."""
+        body = self.raw_body
+        if isinstance(body, bytes):
+            return body, self.raw_type or "application/octet-stream"
+        if isinstance(body, str):
+            return body.encode(), self.raw_type or "text/plain; charset=utf-8"
+        return json.dumps(body).encode(), self.raw_type or "application/json"
 
     @property
     def stall_duration(self) -> float:

@@ -317,6 +317,8 @@ class _Handler(BaseHTTPRequestHandler):
     server_version = "fakellm/1"
     timeout = 30  # an idle keep-alive connection is dropped after this
     server: _Server
+    _trickle = 0.0  # seconds between body bytes, for the reply being served
+    _trickle_until = 0.0  # when a trickled body gives up and closes
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - quiet
         pass
@@ -339,6 +341,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _handle(self) -> None:
         fake = self.server.fake
+        self._trickle, self._trickle_until = 0.0, 0.0
         parts = urlsplit(self.path)
         path = unquote(parts.path)
         query = dict(parse_qsl(parts.query, keep_blank_values=True))
@@ -391,6 +394,15 @@ class _Handler(BaseHTTPRequestHandler):
     # -- model endpoints ---------------------------------------------------------
     def _serve(self, fmt: wire.Wire, req: Request, reply: Reply) -> None:
         fake = self.server.fake
+        self._trickle, self._trickle_until = reply.byte_delay, time.monotonic() + MAX_STALL
+        if reply.no_headers:
+            self._wait(reply.stall_duration)
+            raise _Abort
+        if reply.raw_body is not None:
+            self._wait(reply.initial_delay)
+            data, ctype = reply.raw_payload()
+            self._send(reply.status, data, ctype, reply.headers)
+            return
         if reply.is_error:
             self._error(fmt, reply)
             return
@@ -452,8 +464,7 @@ class _Handler(BaseHTTPRequestHandler):
                 content_sent += 1
                 if reply.stall_after is not None and content_sent == reply.stall_after:
                     self._stall(reply)
-        self.wfile.write(b"0\r\n\r\n")
-        self.wfile.flush()
+        self._write(b"0\r\n\r\n")
 
     def _stall(self, reply: Reply) -> None:
         self._wait(reply.stall_duration)
@@ -466,8 +477,20 @@ class _Handler(BaseHTTPRequestHandler):
 
     # -- low level -----------------------------------------------------------
     def _chunk(self, data: bytes) -> None:
-        self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
-        self.wfile.flush()
+        self._write(b"%x\r\n%s\r\n" % (len(data), data))
+
+    def _write(self, data: bytes) -> None:
+        """Body bytes: at once, or one at a time for a trickled reply (which gives up
+        and closes the connection after MAX_STALL, or at once when the server stops)."""
+        if not self._trickle:
+            self.wfile.write(data)
+            self.wfile.flush()
+            return
+        for i in range(len(data)):
+            if self.server.fake.stopping.wait(self._trickle) or time.monotonic() > self._trickle_until:
+                raise _Abort
+            self.wfile.write(data[i : i + 1])
+            self.wfile.flush()
 
     def _json(self, status: int, obj: Any, headers: Iterable[tuple[str, str]] = ()) -> None:
         self._send(status, json.dumps(obj).encode(), "application/json", headers)
@@ -479,8 +502,8 @@ class _Handler(BaseHTTPRequestHandler):
         for k, v in headers:
             self.send_header(k, v)
         self.end_headers()
-        self.wfile.write(data)
         self.wfile.flush()
+        self._write(data)
 
 
 def _insert_after_content(frames: list[wire.Frame], n: int, extra: wire.Frame) -> list[wire.Frame]:

@@ -275,6 +275,71 @@ def test_time_to_first_token(litellm, fake_llm):
     list(stream)
 
 
+# -- what an exception really says -------------------------------------------------
+# litellm's own status_code is not to be trusted (opencode/llm/failures.py): a status
+# the server sent travels in the cause chain as an httpx.HTTPStatusError, a refused
+# connection as an httpx.ConnectError under a made-up 500, and a 200 that is no
+# completion as neither.
+def causes(exc: BaseException) -> list[BaseException]:
+    found: list[BaseException] = []
+    while exc is not None and exc not in found:
+        found.append(exc)
+        inner = getattr(exc, "original_exception", None)
+        exc = inner if isinstance(inner, BaseException) else (exc.__cause__ or exc.__context__)
+    return found
+
+
+@pytest.mark.parametrize("model", NATIVE)
+def test_a_real_status_is_an_http_status_error_in_the_chain(litellm, fake_llm, model):
+    import httpx
+
+    fake_llm.script(Reply.error(500))
+    with pytest.raises(Exception) as info:
+        call(litellm, fake_llm, model, False)
+    sent = [c.response.status_code for c in causes(info.value) if isinstance(c, httpx.HTTPStatusError)]
+    assert sent[:1] == [500]  # (Bedrock's exception says 503)
+
+
+@pytest.mark.parametrize("model", [OPENAI, ANTHROPIC, GEMINI, OLLAMA_CHAT])
+def test_a_refused_connection_is_a_transport_error_in_the_chain(litellm, fake_llm, model):
+    import socket
+
+    import httpx
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    args = fake_llm.litellm_kwargs(model)
+    args["api_base"] = args["api_base"].replace(str(fake_llm.port), str(port))
+    with pytest.raises(Exception) as info:
+        litellm.completion(messages=[{"role": "user", "content": PROMPT}], **args)
+    chain = causes(info.value)
+    assert any(isinstance(c, (httpx.TransportError, ConnectionRefusedError)) for c in chain)
+    assert not any(isinstance(c, httpx.HTTPStatusError) for c in chain)
+    assert getattr(info.value, "status_code", None) in (None, 500)  # 500 for OpenAI: no server said so
+
+
+@pytest.mark.parametrize("model", [OPENAI, ANTHROPIC, GEMINI, AZURE, COHERE, OLLAMA_CHAT])
+@pytest.mark.parametrize("body", ["<html><body>Sign in</body></html>", {}], ids=["html", "empty"])
+def test_a_200_that_is_no_completion(litellm, fake_llm, model, body):
+    import httpx
+
+    fake_llm.script(Reply.raw(body, content_type="text/html" if isinstance(body, str) else None))
+    with pytest.raises(Exception) as info:  # plain: an exception of some class, no status in the chain
+        call(litellm, fake_llm, model, False)
+    assert not any(isinstance(c, (httpx.HTTPStatusError, httpx.TransportError)) for c in causes(info.value))
+    fake_llm.script(Reply.raw(body, content_type="text/html" if isinstance(body, str) else None))
+    args = fake_llm.litellm_kwargs(model)
+    try:  # streamed: most streams end with a made-up empty chunk, finish "stop"
+        chunks = list(litellm.completion(messages=[{"role": "user", "content": PROMPT}], stream=True, stream_options={"include_usage": True}, **args))
+    except Exception as exc:  # noqa: BLE001 - Cohere's and Ollama's parsers raise instead
+        assert not any(isinstance(c, httpx.HTTPStatusError) for c in causes(exc))
+        return
+    assert not any(getattr(c.usage, "completion_tokens", 0) for c in chunks if getattr(c, "usage", None))  # Gemini: an estimate of the prompt
+    assert not any(ch.delta.content or ch.delta.role or ch.delta.tool_calls for c in chunks for ch in c.choices)
+    assert {ch.finish_reason for c in chunks for ch in c.choices} <= {None, "stop"}
+
+
 # -- async ---------------------------------------------------------------------
 @pytest.mark.parametrize("model", [OPENAI, ANTHROPIC, GEMINI, BEDROCK, COHERE, OLLAMA_CHAT])
 def test_async_stream(litellm, fake_llm, model):

@@ -232,6 +232,52 @@ def test_non_stream_stall_times_out_and_stop_is_prompt():
     assert time.monotonic() - t0 < 2
 
 
+def test_silent_sends_no_status_line_streamed_or_not(fake_llm):
+    fake_llm.script(Reply.silent(seconds=5), Reply.silent(seconds=0.2))
+    t0 = time.monotonic()
+    with pytest.raises(httpx.ReadTimeout):  # not even headers: a stream request waits the same
+        post(fake_llm, CHAT, {"model": "m", "messages": [], "stream": True}, timeout=0.3)
+    assert time.monotonic() - t0 < 3
+    with pytest.raises(httpx.RemoteProtocolError):  # then the connection is closed, still without a reply
+        post(fake_llm, CHAT, {"model": "m", "messages": []})
+
+
+def test_trickled_reply_sends_its_body_a_byte_at_a_time(fake_llm):
+    fake_llm.script(Reply.text("hi").trickled(0.002), Reply.text("abcdef", chunks=3).trickled(0.001), Reply.text("slow").trickled(0.5))
+    t0 = time.monotonic()
+    r = post(fake_llm, CHAT, {"model": "m", "messages": []})
+    assert r.json()["choices"][0]["message"]["content"] == "hi"
+    assert time.monotonic() - t0 >= 0.002 * len(r.content)
+    pieces = [json.loads(d)["choices"][0]["delta"].get("content") for d in sse_data(post(fake_llm, CHAT, {"model": "m", "messages": [], "stream": True}).text)[:-1]]
+    assert "".join(p or "" for p in pieces) == "abcdef"
+    got = bytearray()
+    with httpx.stream("POST", fake_llm.url + CHAT, json={"model": "m", "messages": []}, timeout=httpx.Timeout(5, read=2)) as slow:
+        assert slow.status_code == 200  # the headers came at once
+        stop_at = time.monotonic() + 1.2
+        for data in slow.iter_raw():  # no read ever times out: a byte comes every 0.5 s
+            got += data
+            if time.monotonic() > stop_at:
+                break
+    assert 1 <= len(got) <= 4
+
+
+def test_raw_replies_are_sent_as_they_are(fake_llm):
+    fake_llm.script(
+        Reply.raw("<html><body>Sign in</body></html>", content_type="text/html"),
+        Reply.raw({}),
+        Reply.raw({"id": "x", "object": "chat.completion"}),
+        Reply.raw(b"\x00\x01", status=202),
+    )
+    html = post(fake_llm, CHAT, {"model": "m", "messages": [], "stream": True})
+    assert (html.status_code, html.headers["content-type"], html.text) == (200, "text/html", "<html><body>Sign in</body></html>")
+    empty = post(fake_llm, "/v1/messages", {"model": "claude", "messages": [], "stream": True})
+    assert (empty.headers["content-type"], empty.json()) == ("application/json", {})
+    assert post(fake_llm, CHAT, {"model": "m", "messages": []}).json() == {"id": "x", "object": "chat.completion"}
+    other = post(fake_llm, CHAT, {"model": "m", "messages": []})
+    assert (other.status_code, other.content) == (202, b"\x00\x01")
+    assert [r.format for r in fake_llm.chat_requests] == ["openai", "anthropic", "openai", "openai"]
+
+
 def test_stop_ends_an_open_stalled_stream():
     server = FakeLLM().start()
     server.script(Reply.stall("abcdef", after=1))  # stalls until the server stops (capped)
@@ -305,3 +351,4 @@ def test_reply_builders_validate():
     assert [c.name for c in r.calls] == ["a", "b"] and r.headers == (("x-request-id", "abc"),)
     assert r.finish() == "tool_calls" and Reply.text("x").finish() == "stop"
     assert Reply.stall(seconds=10_000).stall_duration == 60 and Reply.text("x").with_delay(99).chunk_delay == 10
+    assert Reply.silent(seconds=10_000).stall_duration == 60 and Reply.text("x").trickled(99).byte_delay == 10

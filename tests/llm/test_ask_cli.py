@@ -157,3 +157,12 @@ def test_continue_follows_up_on_the_last_answer(oc, llm_project: Path, fake_llm,
     assert third["session_id"] == first["session_id"]
     assert len(fake_llm.chat_requests[2].body["messages"]) == 5
     assert oc("ask", "--session", "ffffffff", "x", extra_env=keys).code == 2
+
+
+def test_an_unknown_provider_is_exit_2_listing_the_known_ones(oc, llm_project: Path, fake_llm, keys):
+    for args in (("--model", "nosuch/model", "ask", "hi"), ("run", "hi", "--model", "nosuch/model")):
+        result = oc(*args, extra_env=keys)
+        assert result.code == 2, result.stderr
+        assert "Error: unknown provider 'nosuch'" in result.stderr and "known providers: anthropic, azure" in result.stderr
+        assert "Traceback" not in result.stderr
+    assert fake_llm.chat_requests == []

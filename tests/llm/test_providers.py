@@ -10,7 +10,7 @@ import pytest
 
 from fakellm.script import Reply
 from opencode.config import load_config
-from opencode.errors import AuthError
+from opencode.errors import AuthError, UsageError
 from opencode.llm import client
 from opencode.llm.providers import PROVIDERS
 from opencode.llm.resolve import resolve_model
@@ -133,3 +133,41 @@ def test_model_resolution_order(tmp_path: Path):
     assert resolve_model(config, env, None, "anthropic/claude-x").litellm_model == "anthropic/claude-x"
     config = load_config(tmp_path, {"OPENCODE_CONFIG": str(tmp_path / "none.toml")}, flags={"model": "anthropic/claude-y"})
     assert resolve_model(config, env, None).name == "anthropic/claude-y"
+
+
+def test_an_unknown_provider_prefix_is_a_usage_error_listing_the_known_ones(tmp_path: Path):
+    (tmp_path / "opencode.toml").write_text('[provider.mine]\nbase_url = "http://127.0.0.1:9/v1"\n')
+    config = load_config(tmp_path, {"OPENCODE_CONFIG": str(tmp_path / "none.toml")})
+    with pytest.raises(UsageError) as caught:
+        resolve_model(config, {"ANTHROPIC_API_KEY": "k"}, None, "nosuch/model")
+    assert "unknown provider 'nosuch'" in caught.value.message
+    assert "anthropic, azure, bedrock" in caught.value.hint and "openrouter" in caught.value.hint and "mine" in caught.value.hint
+
+
+def test_model_names_with_slashes(tmp_path: Path):
+    (tmp_path / "opencode.toml").write_text('[provider]\ndefault = "together"\n[provider.mine]\nbase_url = "http://127.0.0.1:9/v1"\n')
+    config = load_config(tmp_path, {"OPENCODE_CONFIG": str(tmp_path / "none.toml")})
+    router = resolve_model(config, ENV, None, "openrouter/anthropic/claude-3.5-sonnet")
+    assert (router.provider_name, router.model, router.litellm_model) == ("openrouter", "anthropic/claude-3.5-sonnet", "openrouter/anthropic/claude-3.5-sonnet")
+    # the default provider takes org/model names: a bare one is its
+    together = resolve_model(config, ENV, None, "meta-llama/Llama-3.3-70B-Instruct-Turbo")
+    assert (together.provider_name, together.model) == ("together", "meta-llama/Llama-3.3-70B-Instruct-Turbo")
+    mine = resolve_model(config, ENV, None, "mine/qwen/qwen2.5-coder")
+    assert (mine.provider_name, mine.model, mine.api_base) == ("mine", "qwen/qwen2.5-coder", "http://127.0.0.1:9/v1")
+    assert resolve_model(config, ENV, None, "gemini/gemini-2.0-flash").provider_name == "gemini"  # an alias is known too
+
+
+def test_a_missing_key_names_the_configured_variable(tmp_path: Path):
+    (tmp_path / "opencode.toml").write_text(
+        '[provider.mine]\nbase_url = "http://127.0.0.1:9/v1"\napi_key_env = "MINE_KEY"\n'
+        '[provider.openai]\napi_key_env = "WORK_OPENAI_KEY"\n'
+        '[provider.local]\nbase_url = "http://127.0.0.1:9/v1"\n'
+    )
+    config = load_config(tmp_path, {"OPENCODE_CONFIG": str(tmp_path / "none.toml")})
+    for model, variable, section in (("mine/m", "MINE_KEY", "provider.mine"), ("openai/gpt-4o", "WORK_OPENAI_KEY", "provider.openai")):
+        with pytest.raises(AuthError) as caught:
+            resolve_model(config, {"OPENAI_API_KEY": "k"}, None, model)
+        assert caught.value.message == f"{variable} not found (api_key_env in [{section}])"
+        assert f"export {variable}=" in caught.value.hint
+    assert resolve_model(config, {"MINE_KEY": "k"}, None, "mine/m").api_key == "k"
+    assert resolve_model(config, {}, None, "local/m").api_key is None  # no api_key_env: a local server needs none
