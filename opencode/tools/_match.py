@@ -9,9 +9,11 @@ anything decides. Two rules keep that looseness safe:
   ("found multiple matches"); it never falls through to a looser strategy that might
   pick one by chance. With ``replace_all`` every place that strategy found is replaced.
 - A fuzzy match must look like the request. One whose text has many more lines or
-  characters than ``old_string`` is refused, and the fuzzy strategies share a budget of
-  line comparisons, so a pathological file or request fails fast and asks for a more
-  exact ``old_string`` instead of hanging.
+  characters than ``old_string``, or many fewer, is refused (every match, with
+  ``replace_all`` too): a loose comparison that pairs a long request with a short
+  stretch of the file, or the reverse, has found something else. The fuzzy strategies
+  share a budget of line comparisons, so a pathological file or request fails fast
+  and asks for a more exact ``old_string`` instead of hanging.
 
 The engine works on text with LF endings and no BOM (``_edit`` strips and restores
 both). A fuzzy match also adapts ``new_string`` the way the request was adapted: the
@@ -37,9 +39,10 @@ if TYPE_CHECKING:
 #: Line comparisons the fuzzy strategies may spend on one edit: at about 10 ns each
 #: (see the costs in ``_match_strategies``), some 0.2-0.3 s; ``benchmarks/edit.py``.
 BUDGET = 20_000_000
-#: A fuzzy match may have at most this many times the request's non-blank lines (+1)...
+#: A fuzzy match and the request may differ at most this many times in non-blank
+#: lines (+1) either way...
 LINE_RATIO, LINE_SLACK = 1.25, 1
-#: ... and of its non-whitespace characters (+12).
+#: ... and in non-whitespace characters (+12).
 CHAR_RATIO, CHAR_SLACK = 1.25, 12
 
 AMBIGUOUS = "found multiple matches; add surrounding context or use replace_all"
@@ -161,11 +164,12 @@ def _non_overlapping(spans: list[Span]) -> list[Span]:
 
 
 def check_proportion(view: FileView, span: Span, name: str) -> None:
-    """Refuse a fuzzy match whose text is much bigger than what was asked for."""
+    """Refuse a fuzzy match whose text is much bigger or much smaller than what was
+    asked for."""
     found = view.text[span.start : span.end]
     got_lines, want_lines = nonblank_lines(found), nonblank_lines(span.ref)
     got_chars, want_chars = nonspace_chars(found), nonspace_chars(span.ref)
-    if got_lines <= want_lines * LINE_RATIO + LINE_SLACK and got_chars <= want_chars * CHAR_RATIO + CHAR_SLACK:
+    if _alike(got_lines, want_lines, LINE_RATIO, LINE_SLACK) and _alike(got_chars, want_chars, CHAR_RATIO, CHAR_SLACK):
         return
     first, last = view.line_of(span.start), view.line_of(max(span.end - 1, span.start))
     raise ToolError(
@@ -174,6 +178,10 @@ def check_proportion(view: FileView, span: Span, name: str) -> None:
         f"and {_count(want_chars, 'character')}",
         hint="give the exact text to replace, copied from a fresh read of the file",
     )
+
+
+def _alike(got: int, want: int, ratio: float, slack: int) -> bool:
+    return got <= want * ratio + slack and want <= got * ratio + slack
 
 
 def _count(number: int, noun: str) -> str:

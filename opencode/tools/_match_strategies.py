@@ -6,7 +6,8 @@ finds, with what ``_match.replacement`` needs to adapt ``new_string`` to it:
 1. exact: the text itself.
 2. line-trimmed: whole lines equal once each is stripped.
 3. block-anchor: first and last lines equal (stripped), a block of about the same size
-   (within 25%), middle lines at least 80% similar.
+   (at most 25% more lines or 20% fewer: what the size guard in ``_match`` allows),
+   middle lines at least 80% similar.
 4. whitespace-normalized: equal once every run of whitespace is one space.
 5. indentation-flexible: whole lines equal once their common indentation is removed.
 6. escape-normalized: the request with ``\\n``, ``\\t``, ``\\"`` ... read as the
@@ -181,13 +182,13 @@ def block_anchor(view: FileView, request: str, budget: Budget) -> list[Span]:
     if size < 3 or not head or not foot:
         return []
     middle = [line.strip() for line in lines[1:-1]]
-    slack = max(1, size // 4)
+    more, fewer = max(1, size // 4), max(1, size // 5)
     feet = view.positions(foot)
     spans = []
     for first in view.positions(head):
         budget.spend(CANDIDATE)
-        lo = bisect_left(feet, first + max(2, size - slack) - 1)
-        hi = bisect_right(feet, first + size + slack - 1)
+        lo = bisect_left(feet, first + max(2, size - fewer) - 1)
+        hi = bisect_right(feet, first + size + more - 1)
         best: tuple[float, int] | None = None
         for last in feet[lo:hi]:  # the best-scoring end, then the closest in size
             score = _middle_score(view, middle, view.stripped[first + 1 : last], budget)

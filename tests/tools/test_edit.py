@@ -229,3 +229,32 @@ def test_multiedit_creates_a_file_from_an_empty_first_edit(root: Path):
 def test_multiedit_needs_at_least_one_edit(root: Path):
     with pytest.raises(InvalidParams, match="edits"):
         call(root, "multiedit", path="f.py", edits=[])
+
+
+# -- hardening: what a fuzzy match may be ------------------------------------------------
+
+BLOCK = "start()\n    one()\n    two()\n    three()\nend()\n"
+
+
+def test_a_fuzzy_match_much_smaller_than_old_string_is_refused(root: Path):
+    (root / "f.py").write_text(BLOCK)
+    old = "start()\none()\n" + "made_up_call(argument); " * 4 + "\nthree()\nend()"
+    with pytest.raises(ToolError, match="refusing a context-aware match at lines 1-5: it spans 5 lines"):
+        edit(root, "f.py", old, "gone()")
+    assert (root / "f.py").read_text() == BLOCK
+
+
+@pytest.mark.parametrize(
+    ("text", "old", "strategy"),
+    [
+        ("values = [1,  2, 3, 4, 5]\nvalues = [1,\n  2,\n  3,\n  4,\n  5]\n", "values = [1, 2, 3, 4, 5]", "whitespace-normalized"),
+        ("start()\n    one()\n    " + "b" * 60 + "\n    three()\nend()\n" + BLOCK,
+         "start()\none()\n" + "a" * 60 + "\nthree()\nend()", "context-aware"),
+    ],
+    ids=["one-much-larger", "one-much-smaller"],
+)
+def test_replace_all_checks_the_size_of_every_fuzzy_match(root: Path, text: str, old: str, strategy: str):
+    (root / "f.py").write_text(text)
+    with pytest.raises(ToolError, match=f"refusing a {strategy} match"):
+        edit(root, "f.py", old, "gone()", replace_all=True)
+    assert (root / "f.py").read_text() == text

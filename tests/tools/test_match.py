@@ -86,6 +86,13 @@ def test_block_anchor_refuses_a_dissimilar_middle_and_a_block_of_another_size():
     assert spans(strategies.block_anchor, long, short) == []
 
 
+def test_block_anchor_looks_no_further_than_the_size_guard_allows():
+    request = "def run():\n" + "".join(f"    step_{i}()\n" for i in range(18)) + "    done()"
+    for kept, found in ((14, 1), (13, 0)):  # 16 lines for 20 passes the guard, 15 would not
+        text = "def run():\n" + "".join(f"    step_{i}()\n" for i in range(kept)) + "    done()\n"
+        assert len(spans(strategies.block_anchor, text, request)) == found
+
+
 def test_whitespace_normalized_collapses_runs_of_whitespace():
     text = "if ok:\n    total  =  price *\tcount\n"
     assert spans(strategies.line_trimmed, text, "total = price * count") == []
@@ -136,7 +143,7 @@ def test_trimmed_boundary_drops_surrounding_whitespace_from_request_and_new_stri
 
 def test_context_aware_needs_anchors_and_half_the_middle_lines():
     text = "start()\n    one()\n    two()\n    three()\nend()\n"
-    request = "start()\none()\nsomething completely unlike the file\nthree()\nend()"
+    request = "start()\none()\nunlike_this()\nthree()\nend()"
     for looser in (strategies.line_trimmed, strategies.block_anchor, strategies.whitespace_normalized):
         assert spans(looser, text, request) == []
     result, strategy = edit(text, request, "start()\nend()")
