@@ -5,6 +5,10 @@ misremembered, quotes escaped once too often. So ``old_string`` is looked up by 
 of strategies (``_match_strategies``), strictest first; the first one that finds
 anything decides. Two rules keep that looseness safe:
 
+- A fuzzy match of a multi-line request covers whole lines: only whitespace may stand
+  between it and the line ends around it. A looser comparison that starts or ends in
+  the middle of a line (inside a word, after other code) has found something else,
+  and is not a match at all.
 - Ambiguity stops the search. A strategy that finds two distinct places fails the edit
   ("found multiple matches"); it never falls through to a looser strategy that might
   pick one by chance. With ``replace_all`` every place that strategy found is replaced.
@@ -102,6 +106,13 @@ class FileView:
             end += 1
         return end
 
+    def whole_lines(self, span: Span) -> bool:
+        """Whether only whitespace stands between ``span`` and the line ends around it."""
+        text, start, end = self.text, span.start, span.end
+        before = text[text.rfind("\n", 0, start) + 1 : start]
+        after = "" if end == start or text[end - 1] == "\n" else text[end : self.line_end(self.line_of(end) - 1, False)]
+        return not before.strip() and not after.strip()
+
     def line_of(self, offset: int) -> int:
         """The 1-based line number holding ``offset``."""
         return max(bisect_right(self.starts, offset), 1)
@@ -129,6 +140,8 @@ def locate(
             break
         try:
             spans = _distinct(find(view, old, budget))
+            if strategy != "exact":
+                spans = [span for span in spans if "\n" not in span.ref.strip() or view.whole_lines(span)]
         except SearchTooCostly:
             raise ToolError(
                 f"{name}: gave up looking for old_string after {budget.limit:,} line comparisons "

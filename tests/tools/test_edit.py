@@ -258,3 +258,27 @@ def test_replace_all_checks_the_size_of_every_fuzzy_match(root: Path, text: str,
     with pytest.raises(ToolError, match=f"refusing a {strategy} match"):
         edit(root, "f.py", old, "gone()", replace_all=True)
     assert (root / "f.py").read_text() == text
+
+
+@pytest.mark.parametrize(
+    ("text", "old", "new"),
+    [
+        ("grab  \ncount\n", "b\n c", "x\ny"),  # whitespace-normalized, inside words
+        ("grab\ncount\n", " b\nc ", "x\ny"),  # its request trimmed as well
+        ("grab\ncount\n", "b\\nc", "x\\ny"),  # escape-normalized
+        ("log(1); run(job)\ncleanup()  # done\n", "run(job)\n\ncleanup()", "run(job, 2)\ncleanup()"),
+    ],
+    ids=["inside-words", "trimmed", "escaped", "inside-lines"],
+)
+def test_a_multi_line_old_string_is_matched_on_whole_lines_only(root: Path, text: str, old: str, new: str):
+    (root / "f.py").write_text(text)
+    with pytest.raises(ToolError, match="old_string not found"):
+        edit(root, "f.py", old, new)
+    assert (root / "f.py").read_text() == text
+
+
+def test_a_multi_line_fuzzy_match_may_skip_indentation_and_trailing_spaces(root: Path):
+    (root / "f.py").write_text("if ok:\n    call(a,   b,\n         c)   \n")
+    result = edit(root, "f.py", "call(a, b,\n c)", "call(a, b,\n d)")
+    assert (root / "f.py").read_text() == "if ok:\n    call(a, b,\n         d)   \n"
+    assert result.metadata["strategy"] == "whitespace-normalized"
