@@ -22,8 +22,8 @@ anything decides. Two rules keep that looseness safe:
 The engine works on text with LF endings and no BOM (``_edit`` strips and restores
 both). A fuzzy match also adapts ``new_string`` the way the request was adapted: the
 file's own indentation replaces the request's, whitespace trimmed from the request's
-ends is trimmed from ``new_string`` too, and escape sequences read as characters in the
-request are read the same way in ``new_string``.
+ends is trimmed from ``new_string`` too, and escapes read in the request (or in the
+file) are read or written the same way in ``new_string`` (``_match_escapes``).
 """
 
 from __future__ import annotations
@@ -89,6 +89,7 @@ class FileView:
         self.stripped = [line.strip() for line in lines]
         self._index: dict[str, list[int]] | None = None
         self.normalized: tuple[str, list[int], list[int]] | None = None
+        self.decoded: tuple[str, list[int]] | None = None
         self.bigrams: dict[str, frozenset[str]] = {}
 
     def positions(self, stripped_line: str) -> list[int]:
@@ -211,10 +212,8 @@ def nonspace_chars(text: str) -> int:
 
 def replacement(new: str, span: Span) -> str:
     """``new`` adapted to a span the way the request was adapted to find it."""
-    if span.unescape:
-        from ._match_strategies import unescape
-
-        new = unescape(new)
+    if span.escapes is not None:
+        new = span.escapes.fit(new)
     if span.lead and new.startswith(span.lead):
         new = new[len(span.lead) :]
     if span.tail and new.endswith(span.tail):

@@ -95,3 +95,18 @@ def test_multiedit_all_or_nothing_through_the_cli(oc, project: Path):
 def test_bad_multiedit_parameters_exit_2(oc, project: Path):
     result = call(oc, "multiedit", path="f.py", edits=[{"old_string": "a"}])
     assert result.code == 2 and "new_string" in result.stderr
+
+
+def test_a_newline_sent_for_the_files_backslash_n_through_the_cli(oc, project: Path):
+    (project / "f.py").write_bytes(b'print("one\\ntwo")\r\n')
+    result = call(oc, "edit", path="f.py", old_string='print("one\ntwo")', new_string='print("one\nthree")')
+    assert result.code == 0, result.stderr
+    assert (project / "f.py").read_bytes() == b'print("one\\nthree")\r\n'
+    assert result.record["metadata"]["strategy"] == "escape-normalized"
+
+
+def test_a_fuzzy_match_inside_a_line_is_not_found_through_the_cli(oc, project: Path):
+    (project / "f.py").write_text("grab  \ncount\n")
+    result = call(oc, "edit", path="f.py", old_string="b\n c", new_string="x\ny")
+    assert result.code == 1 and "old_string not found" in result.stderr
+    assert (project / "f.py").read_text() == "grab  \ncount\n"

@@ -282,3 +282,30 @@ def test_a_multi_line_fuzzy_match_may_skip_indentation_and_trailing_spaces(root:
     result = edit(root, "f.py", "call(a, b,\n c)", "call(a, b,\n d)")
     assert (root / "f.py").read_text() == "if ok:\n    call(a, b,\n         d)   \n"
     assert result.metadata["strategy"] == "whitespace-normalized"
+
+
+# -- hardening: escapes the file holds literally -----------------------------------------
+
+SOURCE = 'def hello():\n    msg = "hi\\nthere"\n    say(msg, end="\\t")\n'
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        # quotes escaped once too often, the \n as the file has it
+        ('msg = \\"hi\\nthere\\"', 'msg = \\"hi\\nyou\\"', '    msg = "hi\\nyou"\n    say(msg, end="\\t")\n'),
+        # the file's \n sent as a newline, in old_string and new_string alike
+        ('msg = "hi\nthere"', 'msg = "hey\nyou"', '    msg = "hey\\nyou"\n    say(msg, end="\\t")\n'),
+        # both, with a real line break between them, and a line added
+        ('msg = "hi\nthere"\n    say(msg, end="\t")', 'msg = "hi\nyou"\n    say(msg, end="\t")\n    done()',
+         '    msg = "hi\\nyou"\n    say(msg, end="\\t")\n    done()\n'),
+        # a quote added to a literal whose quotes the request escaped
+        ('say(msg, end=\\"\\t\\")', 'say(msg, end=\\"\\t\\", sep=\\"\\")', '    msg = "hi\\nthere"\n    say(msg, end="\\t", sep="")\n'),
+    ],
+    ids=["escapes-kept", "escapes-sent-as-characters", "with-a-line-break", "quotes-added"],
+)
+def test_escape_normalized_finds_escapes_the_file_holds_literally(root: Path, old: str, new: str, expected: str):
+    (root / "f.py").write_text(SOURCE)
+    result = edit(root, "f.py", old, new)
+    assert result.metadata["strategy"] == "escape-normalized"
+    assert (root / "f.py").read_text() == "def hello():\n" + expected

@@ -130,6 +130,22 @@ def test_escape_normalized_falls_back_to_trimmed_lines():
     assert spans(strategies.escape_normalized, text, "plain text") == []
 
 
+def test_decode_reads_escapes_and_says_where_each_one_stood():
+    from opencode.tools._match_escapes import decode
+
+    assert decode("a\\nb\\\\n\\q") == ("a\nb\\n\\q", [1, 3])
+    assert decode("plain") == ("plain", [])
+
+
+def test_escape_normalized_reads_the_file_too_and_maps_back_onto_its_text():
+    text = 'x = 1\nmsg = "a\\tb\\nc"\n'
+    [span] = strategies.escape_normalized(FileView(text), 'msg = "a\tb\nc"', Budget())
+    assert text[span.start : span.end] == 'msg = "a\\tb\\nc"'
+    from opencode.tools._match import replacement
+
+    assert replacement('msg = "a\tb\nd"\nmore()', span) == 'msg = "a\\tb\\nd"\nmore()'
+
+
 def test_trimmed_boundary_drops_surrounding_whitespace_from_request_and_new_string():
     text = "x = compute(a) + 1\n"
     view = FileView(text)
