@@ -77,3 +77,16 @@ def test_codex_patches_that_used_to_be_refused(oc, project: Path):
     result = oc("apply_patch", input=patch)
     assert result.code == 0, result.stderr
     assert (project / "app.py").read_bytes() == b"def main():\r\n    return 2\r\n# end\r\n"
+
+
+def test_apply_patch_help_shows_the_format_and_refusals_line_by_line(oc):
+    result = oc("apply_patch", "--help")
+    assert result.code == 0
+    lines = [line.strip() for line in result.stdout.splitlines()]
+    start = lines.index("*** Begin Patch")
+    assert lines[start + 1] == "*** Add File: path/new.py"
+    assert lines[start + 1 : lines.index("*** End Patch")][-1].startswith("*** End of File")
+    refusals = lines[lines.index("Refused, and no file written (the whole patch is checked first):") + 1 :]
+    assert "- Add File for a path that exists (use Update File)" in refusals
+    assert "- Move to a path that exists" in refusals
+    assert "\x08" not in result.stdout

@@ -66,6 +66,20 @@ def test_edit_help_shows_the_generated_options(oc):
     assert "--old-string" in result.stdout and "--replace-all" in result.stdout
 
 
+def test_edit_help_shows_the_matching_rules_and_refusals_line_by_line(oc):
+    result = oc("edit", "--help")
+    assert result.code == 0
+    lines = [line.strip() for line in result.stdout.splitlines()]
+    rules = [line for line in lines if line[:3] in {f"{n}. " for n in range(1, 9)}]
+    assert [rule[:2] for rule in rules] == ["1.", "2.", "3.", "4.", "5.", "6.", "7.", "8."]
+    assert rules[0] == "1. exactly" and "escapes" in rules[5]
+    refusals = lines[lines.index("Refused, and the file left unchanged:") + 1 :]
+    assert refusals[0].startswith("- old_string found in more than one place")
+    assert any("far more or fewer lines" in line for line in refusals)
+    assert any("starting or ending inside a line" in line for line in refusals)
+    assert "\x08" not in result.stdout
+
+
 def test_identical_strings_and_missing_files_exit_1(oc, project: Path):
     (project / "f.py").write_text("x\n")
     assert call(oc, "edit", path="f.py", old_string="x", new_string="x").code == 1
