@@ -181,13 +181,15 @@ def check_proportion(view: FileView, span: Span, name: str) -> None:
     """Refuse a fuzzy match whose text is much bigger or much smaller than what was
     asked for."""
     found = view.text[span.start : span.end]
+    if span.escapes is not None:  # like with like: the file's text read as the request was
+        found = span.escapes.as_read(found)
     got_lines, want_lines = nonblank_lines(found), nonblank_lines(span.ref)
     got_chars, want_chars = nonspace_chars(found), nonspace_chars(span.ref)
     if _alike(got_lines, want_lines, LINE_RATIO, LINE_SLACK) and _alike(got_chars, want_chars, CHAR_RATIO, CHAR_SLACK):
         return
     first, last = view.line_of(span.start), view.line_of(max(span.end - 1, span.start))
     raise ToolError(
-        f"{name}: refusing a {span.strategy} match at lines {first}-{last}: it spans {_count(got_lines, 'line')} "
+        f"{name}: refusing {'an' if span.strategy[0] in 'aeiou' else 'a'} {span.strategy} match at lines {first}-{last}: it spans {_count(got_lines, 'line')} "
         f"and {_count(got_chars, 'character')}, but old_string has {_count(want_lines, 'line')} "
         f"and {_count(want_chars, 'character')}",
         hint="give the exact text to replace, copied from a fresh read of the file",

@@ -79,6 +79,10 @@ class ReadAll:
     def fit(self, new: str) -> str:
         return unescape(new)
 
+    def as_read(self, found: str) -> str:
+        """The file's text as this reading compared it: as it is."""
+        return found
+
 
 READ_ALL = ReadAll()
 
@@ -100,6 +104,10 @@ class FileForms:
             self.request.append((token, form))
             plain += len(token[0]) if not token[1] else 1
         self.by_char = seen
+
+    def as_read(self, found: str) -> str:
+        """The file's text as this reading compared it: its escapes read."""
+        return unescape(found)
 
     def fit(self, new: str) -> str:
         """``new`` written the file's way: lines it shares with the request (in order)

@@ -309,3 +309,9 @@ def test_escape_normalized_finds_escapes_the_file_holds_literally(root: Path, ol
     result = edit(root, "f.py", old, new)
     assert result.metadata["strategy"] == "escape-normalized"
     assert (root / "f.py").read_text() == "def hello():\n" + expected
+
+
+def test_a_literal_with_many_escapes_sent_as_characters_is_not_taken_for_a_disproportion(root: Path):
+    (root / "f.py").write_text('usage = "one\\ntwo\\nthree\\nfour"\n')
+    edit(root, "f.py", 'usage = "one\ntwo\nthree\nfour"', 'usage = "one\ntwo\nthree"')
+    assert (root / "f.py").read_text() == 'usage = "one\\ntwo\\nthree"\n'
