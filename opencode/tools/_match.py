@@ -5,19 +5,25 @@ misremembered, quotes escaped once too often. So ``old_string`` is looked up by 
 of strategies (``_match_strategies``), strictest first; the first one that finds
 anything decides. Two rules keep that looseness safe:
 
+- A fuzzy match of a multi-line request covers whole lines: only whitespace may stand
+  between it and the line ends around it. A looser comparison that starts or ends in
+  the middle of a line (inside a word, after other code) has found something else,
+  and is not a match at all.
 - Ambiguity stops the search. A strategy that finds two distinct places fails the edit
   ("found multiple matches"); it never falls through to a looser strategy that might
   pick one by chance. With ``replace_all`` every place that strategy found is replaced.
 - A fuzzy match must look like the request. One whose text has many more lines or
-  characters than ``old_string`` is refused, and the fuzzy strategies share a budget of
-  line comparisons, so a pathological file or request fails fast and asks for a more
-  exact ``old_string`` instead of hanging.
+  characters than ``old_string``, or many fewer, is refused (every match, with
+  ``replace_all`` too): a loose comparison that pairs a long request with a short
+  stretch of the file, or the reverse, has found something else. The fuzzy strategies
+  share a budget of line comparisons, so a pathological file or request fails fast
+  and asks for a more exact ``old_string`` instead of hanging.
 
 The engine works on text with LF endings and no BOM (``_edit`` strips and restores
 both). A fuzzy match also adapts ``new_string`` the way the request was adapted: the
 file's own indentation replaces the request's, whitespace trimmed from the request's
-ends is trimmed from ``new_string`` too, and escape sequences read as characters in the
-request are read the same way in ``new_string``.
+ends is trimmed from ``new_string`` too, and escapes read in the request (or in the
+file) are read or written the same way in ``new_string`` (``_match_escapes``).
 """
 
 from __future__ import annotations
@@ -37,9 +43,10 @@ if TYPE_CHECKING:
 #: Line comparisons the fuzzy strategies may spend on one edit: at about 10 ns each
 #: (see the costs in ``_match_strategies``), some 0.2-0.3 s; ``benchmarks/edit.py``.
 BUDGET = 20_000_000
-#: A fuzzy match may have at most this many times the request's non-blank lines (+1)...
+#: A fuzzy match and the request may differ at most this many times in non-blank
+#: lines (+1) either way...
 LINE_RATIO, LINE_SLACK = 1.25, 1
-#: ... and of its non-whitespace characters (+12).
+#: ... and in non-whitespace characters (+12).
 CHAR_RATIO, CHAR_SLACK = 1.25, 12
 
 AMBIGUOUS = "found multiple matches; add surrounding context or use replace_all"
@@ -82,6 +89,7 @@ class FileView:
         self.stripped = [line.strip() for line in lines]
         self._index: dict[str, list[int]] | None = None
         self.normalized: tuple[str, list[int], list[int]] | None = None
+        self.decoded: tuple[str, list[int]] | None = None
         self.bigrams: dict[str, frozenset[str]] = {}
 
     def positions(self, stripped_line: str) -> list[int]:
@@ -98,6 +106,13 @@ class FileView:
         if with_newline and (number < len(self.lines) - 1 or self.final_newline):
             end += 1
         return end
+
+    def whole_lines(self, span: Span) -> bool:
+        """Whether only whitespace stands between ``span`` and the line ends around it."""
+        text, start, end = self.text, span.start, span.end
+        before = text[text.rfind("\n", 0, start) + 1 : start]
+        after = "" if end == start or text[end - 1] == "\n" else text[end : self.line_end(self.line_of(end) - 1, False)]
+        return not before.strip() and not after.strip()
 
     def line_of(self, offset: int) -> int:
         """The 1-based line number holding ``offset``."""
@@ -126,6 +141,8 @@ def locate(
             break
         try:
             spans = _distinct(find(view, old, budget))
+            if strategy != "exact":
+                spans = [span for span in spans if "\n" not in span.ref.strip() or view.whole_lines(span)]
         except SearchTooCostly:
             raise ToolError(
                 f"{name}: gave up looking for old_string after {budget.limit:,} line comparisons "
@@ -161,19 +178,26 @@ def _non_overlapping(spans: list[Span]) -> list[Span]:
 
 
 def check_proportion(view: FileView, span: Span, name: str) -> None:
-    """Refuse a fuzzy match whose text is much bigger than what was asked for."""
+    """Refuse a fuzzy match whose text is much bigger or much smaller than what was
+    asked for."""
     found = view.text[span.start : span.end]
+    if span.escapes is not None:  # like with like: the file's text read as the request was
+        found = span.escapes.as_read(found)
     got_lines, want_lines = nonblank_lines(found), nonblank_lines(span.ref)
     got_chars, want_chars = nonspace_chars(found), nonspace_chars(span.ref)
-    if got_lines <= want_lines * LINE_RATIO + LINE_SLACK and got_chars <= want_chars * CHAR_RATIO + CHAR_SLACK:
+    if _alike(got_lines, want_lines, LINE_RATIO, LINE_SLACK) and _alike(got_chars, want_chars, CHAR_RATIO, CHAR_SLACK):
         return
     first, last = view.line_of(span.start), view.line_of(max(span.end - 1, span.start))
     raise ToolError(
-        f"{name}: refusing a {span.strategy} match at lines {first}-{last}: it spans {_count(got_lines, 'line')} "
+        f"{name}: refusing {'an' if span.strategy[0] in 'aeiou' else 'a'} {span.strategy} match at lines {first}-{last}: it spans {_count(got_lines, 'line')} "
         f"and {_count(got_chars, 'character')}, but old_string has {_count(want_lines, 'line')} "
         f"and {_count(want_chars, 'character')}",
         hint="give the exact text to replace, copied from a fresh read of the file",
     )
+
+
+def _alike(got: int, want: int, ratio: float, slack: int) -> bool:
+    return got <= want * ratio + slack and want <= got * ratio + slack
 
 
 def _count(number: int, noun: str) -> str:
@@ -190,10 +214,8 @@ def nonspace_chars(text: str) -> int:
 
 def replacement(new: str, span: Span) -> str:
     """``new`` adapted to a span the way the request was adapted to find it."""
-    if span.unescape:
-        from ._match_strategies import unescape
-
-        new = unescape(new)
+    if span.escapes is not None:
+        new = span.escapes.fit(new)
     if span.lead and new.startswith(span.lead):
         new = new[len(span.lead) :]
     if span.tail and new.endswith(span.tail):

@@ -6,11 +6,13 @@ finds, with what ``_match.replacement`` needs to adapt ``new_string`` to it:
 1. exact: the text itself.
 2. line-trimmed: whole lines equal once each is stripped.
 3. block-anchor: first and last lines equal (stripped), a block of about the same size
-   (within 25%), middle lines at least 80% similar.
+   (at most 25% more lines or 20% fewer: what the size guard in ``_match`` allows),
+   middle lines at least 80% similar.
 4. whitespace-normalized: equal once every run of whitespace is one space.
 5. indentation-flexible: whole lines equal once their common indentation is removed.
 6. escape-normalized: the request with ``\\n``, ``\\t``, ``\\"`` ... read as the
-   characters they stand for, found exactly or line-trimmed.
+   characters they stand for, found exactly or line-trimmed; else the request and
+   the file both read that way (``_match_escapes``).
 7. trimmed-boundary: the request without its leading and trailing whitespace.
 8. context-aware: first and last lines equal (stripped), same number of lines, at least
    half of the middle lines equal.
@@ -24,11 +26,14 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 
+from ._match_escapes import escape_normalized
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Callable
 
     from ._match import Budget, FileView
+    from ._match_escapes import FileForms, ReadAll
 
     Row = tuple[str, str, str]
 
@@ -49,11 +54,11 @@ class Span:
     ``ref`` is the request as the strategy read it; ``whole_lines`` says the span starts
     at a line start; ``indents`` maps request indentation to the file's (``rows``: line
     by line, when the request flattened it); ``lead`` and ``tail`` are the whitespace
-    trimmed off the request's ends; ``unescape`` says escape sequences in the request
-    were read as the characters they stand for.
+    trimmed off the request's ends; ``escapes``, when escape sequences were read to
+    find the span, fits ``new_string`` the same way (``_match_escapes``).
     """
 
-    __slots__ = ("start", "end", "strategy", "ref", "whole_lines", "indents", "rows", "lead", "tail", "unescape")
+    __slots__ = ("start", "end", "strategy", "ref", "whole_lines", "indents", "rows", "lead", "tail", "escapes")
 
     def __init__(self, start: int, end: int, strategy: str, ref: str, whole_lines: bool = False) -> None:
         self.start, self.end, self.strategy, self.ref = start, end, strategy, ref
@@ -61,7 +66,7 @@ class Span:
         self.indents: dict[str, str] = {}
         self.rows: list[Row | None] | None = None
         self.lead = self.tail = ""
-        self.unescape = False
+        self.escapes: ReadAll | FileForms | None = None
 
     def __repr__(self) -> str:
         return f"Span({self.start}, {self.end}, {self.strategy!r})"
@@ -181,13 +186,13 @@ def block_anchor(view: FileView, request: str, budget: Budget) -> list[Span]:
     if size < 3 or not head or not foot:
         return []
     middle = [line.strip() for line in lines[1:-1]]
-    slack = max(1, size // 4)
+    more, fewer = max(1, size // 4), max(1, size // 5)
     feet = view.positions(foot)
     spans = []
     for first in view.positions(head):
         budget.spend(CANDIDATE)
-        lo = bisect_left(feet, first + max(2, size - slack) - 1)
-        hi = bisect_right(feet, first + size + slack - 1)
+        lo = bisect_left(feet, first + max(2, size - fewer) - 1)
+        hi = bisect_right(feet, first + size + more - 1)
         best: tuple[float, int] | None = None
         for last in feet[lo:hi]:  # the best-scoring end, then the closest in size
             score = _middle_score(view, middle, view.stripped[first + 1 : last], budget)
@@ -284,36 +289,6 @@ def _dedent(lines: list[str]) -> list[str]:
     while common and not all(indent.startswith(common) for indent in indents):
         common = common[:-1]
     return [line[len(common) :].rstrip() if line.strip() else "" for line in lines]
-
-
-_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "'": "'", '"': '"', "`": "`", "\\": "\\", "$": "$"}
-
-
-def unescape(text: str) -> str:
-    """``text`` with backslash escapes read as the characters they stand for."""
-    if "\\" not in text:
-        return text
-    out, pos = [], 0
-    while pos < len(text):
-        char = text[pos]
-        if char == "\\" and pos + 1 < len(text) and text[pos + 1] in _ESCAPES:
-            out.append(_ESCAPES[text[pos + 1]])
-            pos += 2
-        else:
-            out.append(char)
-            pos += 1
-    return "".join(out)
-
-
-def escape_normalized(view: FileView, request: str, budget: Budget) -> list[Span]:
-    plain = unescape(request)
-    if plain == request or not plain.strip():
-        return []
-    spans = [Span(pos, pos + len(plain), "escape-normalized", plain) for pos in occurrences(view.text, plain)]
-    spans = spans or line_trimmed(view, plain, budget, strategy="escape-normalized")
-    for span in spans:
-        span.unescape = True
-    return spans
 
 
 def trimmed_boundary(view: FileView, request: str, budget: Budget) -> list[Span]:

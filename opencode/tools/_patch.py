@@ -13,7 +13,8 @@
     *** End Patch
 
 Models write this format from memory, so parsing forgives what codex forgives: marker
-lines with surrounding whitespace, a patch wrapped in a shell heredoc, a first hunk
+lines with surrounding whitespace, a patch wrapped in a shell heredoc (one a shell
+would read: quotes that pair up, its delimiter on the last line), a first hunk
 without ``@@``, blank lines that lost their leading space. Hunks are located in order,
 each from where the previous one ended, comparing lines exactly, then without trailing
 whitespace, then stripped, then with typographic punctuation made ASCII. Nothing here
@@ -100,14 +101,45 @@ _KINDS = {ADD: "add", DELETE: "delete", UPDATE: "update"}
 
 
 def _unwrap(lines: list[str]) -> list[str]:
-    """The patch without blank edges and without a shell heredoc around it."""
+    """The patch without blank edges and without a shell heredoc around it.
+
+    A heredoc is unwrapped only when it is one a shell would read: its delimiter's
+    quotes pair up and the last line is that delimiter. Anything else is an error
+    rather than a guess at where the patch ends.
+    """
     lines = _trim(lines)
-    if len(lines) >= 2 and "<<" in lines[0] and not lines[0].strip().startswith("***"):
-        words = lines[0].split("<<", 1)[1].lstrip("-").split()
-        delimiter = words[0].strip("'\"") if words else ""
-        if delimiter and lines[-1].strip() == delimiter:
-            return _trim(lines[1:-1])
-    return lines
+    if not lines or "<<" not in lines[0] or lines[0].strip().startswith("***"):
+        return lines
+    opening = lines[0].strip()
+    words = opening.split("<<", 1)[1].lstrip("-").split()
+    delimiter = _delimiter(words[0]) if words else ""
+    if delimiter is None:
+        raise ToolError(f"the patch is wrapped in a heredoc whose quotes do not match: {opening!r}", hint=_HEREDOC_HINT)
+    if not delimiter:
+        return lines
+    if len(lines) < 2 or lines[-1].strip() != delimiter:
+        raise ToolError(f"the patch opens a heredoc <<{words[0]} that does not end with {delimiter}", hint=_HEREDOC_HINT)
+    return _trim(lines[1:-1])
+
+
+_HEREDOC_HINT = "send the patch alone, from '*** Begin Patch' to '*** End Patch', or wrap it in <<'EOF' ... EOF"
+
+
+def _delimiter(word: str) -> str | None:
+    """The delimiter a shell reads from a heredoc's word (quotes removed); None when a
+    quote is left open, as in ``'EOF"``."""
+    out, quote = [], ""
+    for char in word:
+        if quote:
+            if char == quote:
+                quote = ""
+            else:
+                out.append(char)
+        elif char in "'\"":
+            quote = char
+        else:
+            out.append(char)
+    return None if quote else "".join(out)
 
 
 def _trim(lines: list[str]) -> list[str]:
@@ -253,7 +285,10 @@ def apply_hunks(text: str, hunks: list[Hunk], name: str, newline: str = "\n") ->
     """``text`` with the hunks applied, or a ToolError naming the hunk that missed.
 
     Lines the hunks keep or do not reach keep their exact text and ending; added lines
-    end with ``newline``; the file ends with a newline if and only if it did before.
+    end with ``newline``, and so does the file, as with codex (a last line without
+    one gets one). A hunk of only added lines and no ``@@`` context goes at the end
+    of the file without moving the search on, so the hunks after it are still
+    found where they are (codex does the same).
     """
     lines = split_lines(text)
     seeker, cursor = Seeker([_body(line) for line in lines]), 0
@@ -267,10 +302,11 @@ def apply_hunks(text: str, hunks: list[Hunk], name: str, newline: str = "\n") ->
         start, body = _locate(seeker, hunk, cursor, name)
         size = sum(1 for op, _ in body if op != "+")
         edits.append((start, size, body))
-        cursor = start + size
-    for start, size, body in reversed(edits):
+        if size or hunk.contexts:
+            cursor = start + size
+    for start, size, body in reversed(sorted(edits, key=lambda edit: edit[0])):  # stable: same place, patch order
         lines[start : start + size] = _splice(lines[start : start + size], body, newline)
-    return _fix_endings(lines, newline, final_newline=not text or text.endswith("\n"))
+    return _fix_endings(lines, newline)
 
 
 _MISS_HINT = "read the file again; context and '-' lines must match it, hunks in file order"
@@ -320,11 +356,6 @@ def _splice(window: list[str], body: list[tuple[str, str]], newline: str) -> lis
     return out
 
 
-def _fix_endings(lines: list[str], newline: str, final_newline: bool) -> str:
-    for index in range(len(lines) - 1):
-        if not lines[index].endswith("\n"):
-            lines[index] += newline
-    if lines:
-        last = lines[-1]
-        lines[-1] = (last if last.endswith("\n") else last + newline) if final_newline else _body(last)
-    return "".join(lines)
+def _fix_endings(lines: list[str], newline: str) -> str:
+    """The lines joined, each ending with a newline (``newline`` where it had none)."""
+    return "".join(line if line.endswith("\n") else line + newline for line in lines)

@@ -26,21 +26,38 @@ if TYPE_CHECKING:
     from pathlib import Path
     from typing import Any
 
-DESCRIPTION = """Apply a patch that adds, deletes, updates or moves files. The format:
+#: For the model and for ``opencode apply_patch --help``: Click keeps a paragraph that
+#: starts with a ``\\b`` line as it is, line by line, instead of re-wrapping it.
+DESCRIPTION = """Apply a patch that adds, deletes, updates or moves files.
+
+\b
 *** Begin Patch
 *** Add File: path/new.py
 +every line of the new file, prefixed with +
 *** Delete File: path/old.py
 *** Update File: path/main.py
 *** Move to: path/renamed.py   (optional)
-@@ def some_function():   (optional: a line just above the change, to find it)
+@@ def some_function():   (optional: a line above the change, to find it)
  a context line (leading space)
 -a line to remove
 +a line to add
 *** End of File   (optional: the hunk is at the end of the file)
 *** End Patch
-Give about 3 lines of context around each change; hunks of one file in file order.
-The whole patch is checked first: if any hunk does not match, no file is changed."""
+
+\b
+Give about 3 lines of context around each change; hunks of a file in order.
+Each hunk is looked for from where the one before it ended: exactly, else
+ignoring trailing whitespace, else ignoring all surrounding whitespace, else
+with typographic quotes and dashes read as ASCII. A hunk of only + lines
+goes after its @@ line, or at the end of the file without one.
+A changed file keeps its line endings and ends with a newline.
+
+\b
+Refused, and no file written (the whole patch is checked first):
+  - a hunk that does not match the file
+  - Add File for a path that exists (use Update File)
+  - Move to a path that exists
+  - a heredoc around the patch whose quotes or closing line do not match"""
 
 PARAMETERS: dict[str, Any] = {
     "type": "object",

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 DESCRIPTION = """Make several edits to one file in one call: each is an `edit` (old_string, new_string, replace_all).
 Edits apply in order, each to the result of the previous ones, so a later old_string must match the text as earlier edits left it.
-All or nothing: if any edit fails, the file is not changed.
+Each old_string is found, or refused, as `edit` finds or refuses it. All or nothing: if any edit fails, the file is not changed.
 To create a file, give the first edit an empty old_string; its new_string becomes the content."""
 
 EDIT: dict[str, Any] = {

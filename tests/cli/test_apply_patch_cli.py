@@ -60,3 +60,33 @@ def test_a_malformed_patch_exits_1(oc, project: Path):
 
 def test_no_patch_at_all_is_a_usage_error(oc, project: Path):
     assert oc("apply_patch").code == 2
+
+
+def test_a_heredoc_with_unmatched_quotes_exits_1_and_writes_nothing(oc, project: Path):
+    (project / "app.py").write_text("def main():\n    return 1\n")
+    result = oc("apply_patch", input=f"<<'EOF\"\n{PATCH}EOF\n")
+    assert result.code == 1
+    assert "heredoc whose quotes do not match" in result.stderr and "Traceback" not in result.stderr
+    assert (project / "app.py").read_text() == "def main():\n    return 1\n"
+    assert not (project / "docs").exists()
+
+
+def test_codex_patches_that_used_to_be_refused(oc, project: Path):
+    (project / "app.py").write_bytes(b"def main():\r\n    return 1")
+    patch = "*** Begin Patch\n*** Update File: app.py\n@@\n+# end\n@@\n def main():\n-    return 1\n+    return 2\n*** End Patch\n"
+    result = oc("apply_patch", input=patch)
+    assert result.code == 0, result.stderr
+    assert (project / "app.py").read_bytes() == b"def main():\r\n    return 2\r\n# end\r\n"
+
+
+def test_apply_patch_help_shows_the_format_and_refusals_line_by_line(oc):
+    result = oc("apply_patch", "--help")
+    assert result.code == 0
+    lines = [line.strip() for line in result.stdout.splitlines()]
+    start = lines.index("*** Begin Patch")
+    assert lines[start + 1] == "*** Add File: path/new.py"
+    assert lines[start + 1 : lines.index("*** End Patch")][-1].startswith("*** End of File")
+    refusals = lines[lines.index("Refused, and no file written (the whole patch is checked first):") + 1 :]
+    assert "- Add File for a path that exists (use Update File)" in refusals
+    assert "- Move to a path that exists" in refusals
+    assert "\x08" not in result.stdout

@@ -66,6 +66,20 @@ def test_edit_help_shows_the_generated_options(oc):
     assert "--old-string" in result.stdout and "--replace-all" in result.stdout
 
 
+def test_edit_help_shows_the_matching_rules_and_refusals_line_by_line(oc):
+    result = oc("edit", "--help")
+    assert result.code == 0
+    lines = [line.strip() for line in result.stdout.splitlines()]
+    rules = [line for line in lines if line[:3] in {f"{n}. " for n in range(1, 9)}]
+    assert [rule[:2] for rule in rules] == ["1.", "2.", "3.", "4.", "5.", "6.", "7.", "8."]
+    assert rules[0] == "1. exactly" and "escapes" in rules[5]
+    refusals = lines[lines.index("Refused, and the file left unchanged:") + 1 :]
+    assert refusals[0].startswith("- old_string found in more than one place")
+    assert any("far more or fewer lines" in line for line in refusals)
+    assert any("starting or ending inside a line" in line for line in refusals)
+    assert "\x08" not in result.stdout
+
+
 def test_identical_strings_and_missing_files_exit_1(oc, project: Path):
     (project / "f.py").write_text("x\n")
     assert call(oc, "edit", path="f.py", old_string="x", new_string="x").code == 1
@@ -95,3 +109,18 @@ def test_multiedit_all_or_nothing_through_the_cli(oc, project: Path):
 def test_bad_multiedit_parameters_exit_2(oc, project: Path):
     result = call(oc, "multiedit", path="f.py", edits=[{"old_string": "a"}])
     assert result.code == 2 and "new_string" in result.stderr
+
+
+def test_a_newline_sent_for_the_files_backslash_n_through_the_cli(oc, project: Path):
+    (project / "f.py").write_bytes(b'print("one\\ntwo")\r\n')
+    result = call(oc, "edit", path="f.py", old_string='print("one\ntwo")', new_string='print("one\nthree")')
+    assert result.code == 0, result.stderr
+    assert (project / "f.py").read_bytes() == b'print("one\\nthree")\r\n'
+    assert result.record["metadata"]["strategy"] == "escape-normalized"
+
+
+def test_a_fuzzy_match_inside_a_line_is_not_found_through_the_cli(oc, project: Path):
+    (project / "f.py").write_text("grab  \ncount\n")
+    result = call(oc, "edit", path="f.py", old_string="b\n c", new_string="x\ny")
+    assert result.code == 1 and "old_string not found" in result.stderr
+    assert (project / "f.py").read_text() == "grab  \ncount\n"

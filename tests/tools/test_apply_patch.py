@@ -135,6 +135,23 @@ def test_a_patch_wrapped_in_a_heredoc(root: Path, opening: str):
     assert (root / "f.py").read_text() == "b\n"
 
 
+@pytest.mark.parametrize("opening", ["<<'EOF\"", "<<\"EOF'", "<<'EOF", "<<EOF'", "apply_patch <<\"EOF"])
+def test_a_heredoc_whose_quotes_do_not_match_is_an_error(root: Path, opening: str):
+    (root / "f.py").write_text("a\n")
+    with pytest.raises(ToolError, match="heredoc .*quotes do not match"):
+        apply(root, f"{opening}\n*** Begin Patch\n*** Update File: f.py\n-a\n+b\n*** End Patch\nEOF\n")
+    assert (root / "f.py").read_text() == "a\n"
+
+
+@pytest.mark.parametrize("closing", ["'EOF'", "EOF'", "END", ""])
+def test_a_heredoc_must_end_with_its_own_delimiter(root: Path, closing: str):
+    (root / "f.py").write_text("a\n")
+    body = "*** Begin Patch\n*** Update File: f.py\n-a\n+b\n*** End Patch"
+    with pytest.raises(ToolError, match="heredoc <<'EOF' that does not end with EOF"):
+        apply(root, f"<<'EOF'\n{body}\n{closing}\n")
+    assert (root / "f.py").read_text() == "a\n"
+
+
 def test_the_first_hunk_may_omit_at_at():
     assert patched("a\nb\nc\n", " a", "-b", "+B") == "a\nB\nc\n"
 
@@ -181,9 +198,29 @@ def test_a_patch_sent_with_crlf_still_parses(root: Path):
     assert (root / "f.py").read_bytes() == b"b\n"
 
 
-def test_a_file_without_a_final_newline_keeps_it_that_way():
-    assert patched("a\nb", " a", "-b", "+B") == "a\nB"
-    assert patched("a\nb", " b", "+c") == "a\nb\nc"
+def test_an_updated_file_ends_with_a_newline(root: Path):
+    assert patched("a\nb", " a", "-b", "+B") == "a\nB\n"
+    assert patched("a\nb", " b", "+c") == "a\nb\nc\n"
+    assert patched("a\nb", "-a", "+A") == "A\nb\n"
+    (root / "f.py").write_bytes(b"\xef\xbb\xbfa\r\nb")
+    apply(root, wrap("*** Update File: f.py", "-a", "+A"))
+    assert (root / "f.py").read_bytes() == b"\xef\xbb\xbfA\r\nb\r\n"
+
+
+def test_lines_added_to_a_crlf_file_are_crlf(root: Path):
+    (root / "f.py").write_bytes(b"a\r\nb")
+    apply(root, wrap("*** Update File: f.py", "@@", "+c", "+d"))
+    assert (root / "f.py").read_bytes() == b"a\r\nb\r\nc\r\nd\r\n"
+    apply(root, wrap("*** Update File: f.py", "@@ a", "+a2", "*** End of File"))
+    assert (root / "f.py").read_bytes() == b"a\r\na2\r\nb\r\nc\r\nd\r\n"
+
+
+def test_a_hunk_of_pure_additions_then_a_hunk_with_removals(root: Path):
+    (root / "f.py").write_text("a\nb\nc\n")
+    apply(root, wrap("*** Update File: f.py", "@@", "+appended", "@@", " a", "-b", "+B"))
+    assert (root / "f.py").read_text() == "a\nB\nc\nappended\n"
+    apply(root, wrap("*** Update File: f.py", "+one", "+two", "@@ a", "+after a", "@@", "-c", "+C", "@@", "+three"))
+    assert (root / "f.py").read_text() == "a\nafter a\nB\nC\nappended\none\ntwo\nthree\n"
 
 
 # -- errors and atomicity --------------------------------------------------------------

@@ -229,3 +229,89 @@ def test_multiedit_creates_a_file_from_an_empty_first_edit(root: Path):
 def test_multiedit_needs_at_least_one_edit(root: Path):
     with pytest.raises(InvalidParams, match="edits"):
         call(root, "multiedit", path="f.py", edits=[])
+
+
+# -- hardening: what a fuzzy match may be ------------------------------------------------
+
+BLOCK = "start()\n    one()\n    two()\n    three()\nend()\n"
+
+
+def test_a_fuzzy_match_much_smaller_than_old_string_is_refused(root: Path):
+    (root / "f.py").write_text(BLOCK)
+    old = "start()\none()\n" + "made_up_call(argument); " * 4 + "\nthree()\nend()"
+    with pytest.raises(ToolError, match="refusing a context-aware match at lines 1-5: it spans 5 lines"):
+        edit(root, "f.py", old, "gone()")
+    assert (root / "f.py").read_text() == BLOCK
+
+
+@pytest.mark.parametrize(
+    ("text", "old", "strategy"),
+    [
+        ("values = [1,  2, 3, 4, 5]\nvalues = [1,\n  2,\n  3,\n  4,\n  5]\n", "values = [1, 2, 3, 4, 5]", "whitespace-normalized"),
+        ("start()\n    one()\n    " + "b" * 60 + "\n    three()\nend()\n" + BLOCK,
+         "start()\none()\n" + "a" * 60 + "\nthree()\nend()", "context-aware"),
+    ],
+    ids=["one-much-larger", "one-much-smaller"],
+)
+def test_replace_all_checks_the_size_of_every_fuzzy_match(root: Path, text: str, old: str, strategy: str):
+    (root / "f.py").write_text(text)
+    with pytest.raises(ToolError, match=f"refusing a {strategy} match"):
+        edit(root, "f.py", old, "gone()", replace_all=True)
+    assert (root / "f.py").read_text() == text
+
+
+@pytest.mark.parametrize(
+    ("text", "old", "new"),
+    [
+        ("grab  \ncount\n", "b\n c", "x\ny"),  # whitespace-normalized, inside words
+        ("grab\ncount\n", " b\nc ", "x\ny"),  # its request trimmed as well
+        ("grab\ncount\n", "b\\nc", "x\\ny"),  # escape-normalized
+        ("log(1); run(job)\ncleanup()  # done\n", "run(job)\n\ncleanup()", "run(job, 2)\ncleanup()"),
+    ],
+    ids=["inside-words", "trimmed", "escaped", "inside-lines"],
+)
+def test_a_multi_line_old_string_is_matched_on_whole_lines_only(root: Path, text: str, old: str, new: str):
+    (root / "f.py").write_text(text)
+    with pytest.raises(ToolError, match="old_string not found"):
+        edit(root, "f.py", old, new)
+    assert (root / "f.py").read_text() == text
+
+
+def test_a_multi_line_fuzzy_match_may_skip_indentation_and_trailing_spaces(root: Path):
+    (root / "f.py").write_text("if ok:\n    call(a,   b,\n         c)   \n")
+    result = edit(root, "f.py", "call(a, b,\n c)", "call(a, b,\n d)")
+    assert (root / "f.py").read_text() == "if ok:\n    call(a, b,\n         d)   \n"
+    assert result.metadata["strategy"] == "whitespace-normalized"
+
+
+# -- hardening: escapes the file holds literally -----------------------------------------
+
+SOURCE = 'def hello():\n    msg = "hi\\nthere"\n    say(msg, end="\\t")\n'
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        # quotes escaped once too often, the \n as the file has it
+        ('msg = \\"hi\\nthere\\"', 'msg = \\"hi\\nyou\\"', '    msg = "hi\\nyou"\n    say(msg, end="\\t")\n'),
+        # the file's \n sent as a newline, in old_string and new_string alike
+        ('msg = "hi\nthere"', 'msg = "hey\nyou"', '    msg = "hey\\nyou"\n    say(msg, end="\\t")\n'),
+        # both, with a real line break between them, and a line added
+        ('msg = "hi\nthere"\n    say(msg, end="\t")', 'msg = "hi\nyou"\n    say(msg, end="\t")\n    done()',
+         '    msg = "hi\\nyou"\n    say(msg, end="\\t")\n    done()\n'),
+        # a quote added to a literal whose quotes the request escaped
+        ('say(msg, end=\\"\\t\\")', 'say(msg, end=\\"\\t\\", sep=\\"\\")', '    msg = "hi\\nthere"\n    say(msg, end="\\t", sep="")\n'),
+    ],
+    ids=["escapes-kept", "escapes-sent-as-characters", "with-a-line-break", "quotes-added"],
+)
+def test_escape_normalized_finds_escapes_the_file_holds_literally(root: Path, old: str, new: str, expected: str):
+    (root / "f.py").write_text(SOURCE)
+    result = edit(root, "f.py", old, new)
+    assert result.metadata["strategy"] == "escape-normalized"
+    assert (root / "f.py").read_text() == "def hello():\n" + expected
+
+
+def test_a_literal_with_many_escapes_sent_as_characters_is_not_taken_for_a_disproportion(root: Path):
+    (root / "f.py").write_text('usage = "one\\ntwo\\nthree\\nfour"\n')
+    edit(root, "f.py", 'usage = "one\ntwo\nthree\nfour"', 'usage = "one\ntwo\nthree"')
+    assert (root / "f.py").read_text() == 'usage = "one\\ntwo\\nthree"\n'

@@ -86,6 +86,13 @@ def test_block_anchor_refuses_a_dissimilar_middle_and_a_block_of_another_size():
     assert spans(strategies.block_anchor, long, short) == []
 
 
+def test_block_anchor_looks_no_further_than_the_size_guard_allows():
+    request = "def run():\n" + "".join(f"    step_{i}()\n" for i in range(18)) + "    done()"
+    for kept, found in ((14, 1), (13, 0)):  # 16 lines for 20 passes the guard, 15 would not
+        text = "def run():\n" + "".join(f"    step_{i}()\n" for i in range(kept)) + "    done()\n"
+        assert len(spans(strategies.block_anchor, text, request)) == found
+
+
 def test_whitespace_normalized_collapses_runs_of_whitespace():
     text = "if ok:\n    total  =  price *\tcount\n"
     assert spans(strategies.line_trimmed, text, "total = price * count") == []
@@ -123,6 +130,22 @@ def test_escape_normalized_falls_back_to_trimmed_lines():
     assert spans(strategies.escape_normalized, text, "plain text") == []
 
 
+def test_decode_reads_escapes_and_says_where_each_one_stood():
+    from opencode.tools._match_escapes import decode
+
+    assert decode("a\\nb\\\\n\\q") == ("a\nb\\n\\q", [1, 3])
+    assert decode("plain") == ("plain", [])
+
+
+def test_escape_normalized_reads_the_file_too_and_maps_back_onto_its_text():
+    text = 'x = 1\nmsg = "a\\tb\\nc"\n'
+    [span] = strategies.escape_normalized(FileView(text), 'msg = "a\tb\nc"', Budget())
+    assert text[span.start : span.end] == 'msg = "a\\tb\\nc"'
+    from opencode.tools._match import replacement
+
+    assert replacement('msg = "a\tb\nd"\nmore()', span) == 'msg = "a\\tb\\nd"\nmore()'
+
+
 def test_trimmed_boundary_drops_surrounding_whitespace_from_request_and_new_string():
     text = "x = compute(a) + 1\n"
     view = FileView(text)
@@ -136,7 +159,7 @@ def test_trimmed_boundary_drops_surrounding_whitespace_from_request_and_new_stri
 
 def test_context_aware_needs_anchors_and_half_the_middle_lines():
     text = "start()\n    one()\n    two()\n    three()\nend()\n"
-    request = "start()\none()\nsomething completely unlike the file\nthree()\nend()"
+    request = "start()\none()\nunlike_this()\nthree()\nend()"
     for looser in (strategies.line_trimmed, strategies.block_anchor, strategies.whitespace_normalized):
         assert spans(looser, text, request) == []
     result, strategy = edit(text, request, "start()\nend()")
