@@ -33,6 +33,17 @@ def _roff(text: str) -> str:
     return "\n".join(("\\&" + line) if line.startswith((".", "'")) else line for line in escaped.splitlines())
 
 
+def _description(text: str) -> str:
+    """Help text as roff: paragraphs, and a Click ``\\b`` paragraph kept line by line."""
+    out = []
+    for paragraph in text.split("\n\n"):
+        if paragraph.startswith("\b\n"):
+            out += [".PP", ".nf", _roff(paragraph[2:]), ".fi"]
+        else:
+            out += [".PP", _roff(paragraph)]
+    return "\n".join(out[1:]) if out and out[0] == ".PP" else "\n".join(out)
+
+
 def _options(command: click.Command, ctx: click.Context) -> list[str]:
     out = []
     for param in command.get_params(ctx):
@@ -56,7 +67,7 @@ def man_page(path: list[str], command: click.Command) -> str:
         ".SH SYNOPSIS",
         f"\\fB{_roff(name)}\\fR {_roff(usage)}",
         ".SH DESCRIPTION",
-        _roff(ABOUT if len(path) == 1 else (command.help or summary)),
+        _description(ABOUT if len(path) == 1 else (command.help or summary)),
     ]
     options = _options(command, ctx)
     if options:

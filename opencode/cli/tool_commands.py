@@ -42,11 +42,18 @@ def make_command(spec: ToolSpec, name: str | None = None) -> click.Command:
         name or spec.name,
         params=params,
         callback=callback,
-        help=spec.description,
+        help=click_help(spec.description),
         short_help=spec.description.splitlines()[0],
         no_args_is_help=False,
     )
     return output_options(command, skip=set(spec.properties))
+
+
+def click_help(description: str) -> str:
+    """A tool's description as Click help: a paragraph of several lines (a list, a
+    format) is marked to be shown line by line, as the model reads it, not re-wrapped."""
+    paragraphs = description.split("\n\n")
+    return "\n\n".join("\b\n" + p if "\n" in p.strip() else p for p in paragraphs)
 
 
 def _from_stdin(spec: ToolSpec, name: str) -> bool:

@@ -26,11 +26,8 @@ if TYPE_CHECKING:
     from pathlib import Path
     from typing import Any
 
-#: For the model and for ``opencode apply_patch --help``: Click keeps a paragraph that
-#: starts with a ``\\b`` line as it is, line by line, instead of re-wrapping it.
 DESCRIPTION = """Apply a patch that adds, deletes, updates or moves files.
 
-\b
 *** Begin Patch
 *** Add File: path/new.py
 +every line of the new file, prefixed with +
@@ -44,7 +41,6 @@ DESCRIPTION = """Apply a patch that adds, deletes, updates or moves files.
 *** End of File   (optional: the hunk is at the end of the file)
 *** End Patch
 
-\b
 Give about 3 lines of context around each change; hunks of a file in order.
 Each hunk is looked for from where the one before it ended: exactly, else
 ignoring trailing whitespace, else ignoring all surrounding whitespace, else
@@ -52,7 +48,6 @@ with typographic quotes and dashes read as ASCII. A hunk of only + lines
 goes after its @@ line, or at the end of the file without one.
 A changed file keeps its line endings and ends with a newline.
 
-\b
 Refused, and no file written (the whole patch is checked first):
   - a hunk that does not match the file
   - Add File for a path that exists (use Update File)

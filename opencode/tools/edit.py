@@ -19,13 +19,10 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-#: For the model and for ``opencode edit --help``: Click keeps a paragraph that starts
-#: with a ``\\b`` line as it is, line by line, instead of re-wrapping it.
 DESCRIPTION = """Replace text in a file: `old_string` becomes `new_string`.
 
 Read the file first, then copy `old_string` from it exactly (without the line-number prefix), with enough surrounding lines to make it unique. An empty `old_string` creates a new file containing `new_string`. The file keeps its own line endings; the result shows a diff.
 
-\b
 old_string is looked for in these ways; the first that finds it decides:
   1. exactly
   2. whole lines, each compared without its leading and trailing whitespace
@@ -37,7 +34,6 @@ old_string is looked for in these ways; the first that finds it decides:
   8. first and last lines equal, at least half of the lines between equal
 Found by 2-8, new_string gets the file's indentation and way of escaping.
 
-\b
 Refused, and the file left unchanged:
   - old_string found in more than one place: add context, or set replace_all
     (it replaces all the places found by the first way that finds any)

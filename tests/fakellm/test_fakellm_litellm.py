@@ -243,8 +243,10 @@ def test_stall_hits_the_client_timeout(litellm, fake_llm, model):
     # A read timeout of 1.5 s: ample for a loaded machine to deliver the first chunk
     # (about 10 ms normally), well short of the 8 s stall.
     fake_llm.script(Reply.stall("abcd", after=1, seconds=8), Reply.stall(seconds=8))
-    # mid-stream: MidStreamFallbackError wrapping the read timeout; Bedrock: a plain Timeout
-    expected = litellm.Timeout if model == BEDROCK else litellm.exceptions.MidStreamFallbackError
+    # mid-stream: MidStreamFallbackError wrapping the read timeout; Bedrock: a plain
+    # Timeout. A loaded machine may not even deliver the first chunk in time, which
+    # ends as a plain Timeout too: either way the stall hits the timeout.
+    expected = (litellm.Timeout,) if model == BEDROCK else (litellm.exceptions.MidStreamFallbackError, litellm.Timeout)
     with pytest.raises(expected) as info:
         call(litellm, fake_llm, model, True, timeout=1.5)
     assert "timed out" in str(info.value).lower()
