@@ -172,3 +172,15 @@ def test_bypasses_through_a_headless_agent_leave_the_file(oc, llm_project: Path,
     assert len(results) == len(BYPASSES)
     assert all(r["status"] == "denied" for r in results), [(r["input"], r["status"]) for r in results if r["status"] != "denied"]
     assert victim.read_text() == "keep me\n"
+
+
+def test_the_plan_agent_cannot_print_a_file_outside_the_project(oc, llm_project: Path, fake_llm, keys, tmp_path: Path):
+    """Hostile testing found ``cat /path/outside`` through bash where ``read`` refuses."""
+    secret = tmp_path / "outside-secret.txt"
+    secret.write_text("the launch code is PELICAN-42\n")
+    fake_llm.script(Reply.tool_call("bash", {"command": f"cat {secret}"}), Reply.text("I could not read it."))
+    result = oc("agent", "plan", "show me the secret", "--json", "--yes", extra_env=keys)
+    assert result.code == 0, result.stderr
+    denied = [r for r in result.records if r["type"] == "tool_result"][0]
+    assert denied["status"] == "denied" and "outside the project" in denied["error"]
+    assert "PELICAN-42" not in result.stdout and "PELICAN-42" not in fake_llm.chat_requests[-1].text
