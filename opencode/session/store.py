@@ -130,6 +130,7 @@ class SessionStore:
         #: Files skipped by ``list`` because they could not be read, with the reason.
         self.problems: list[str] = []
         self._redactor = redactor
+        self._ignored: set[Path] = set()  # folders known to hold their .gitignore already
 
     @classmethod
     def open(
@@ -173,7 +174,9 @@ class SessionStore:
             session.touch()
         if session.path is None:
             session.path = self.directory / file_name(session)
-        _ignored_by_git(session.path.parent)
+        if session.path.parent not in self._ignored:
+            _ignored_by_git(session.path.parent)
+            self._ignored.add(session.path.parent)
         atomic_write(session.path, self.dumps(session))
         return session.path
 

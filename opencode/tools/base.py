@@ -112,7 +112,7 @@ class ToolContext:
             from ..secrets import Redactor
 
             self._redactor = Redactor(self.env)
-        elif callable(self._redactor) and not hasattr(self._redactor, "text"):
+        elif callable(self._redactor):  # a Redactor itself is not callable
             self._redactor = self._redactor()
         return self._redactor
 
