@@ -44,11 +44,13 @@ class AskOptions:
         cache: bool | None = None,
         continue_last: bool = False,
         session_id: str | None = None,
+        save: bool = True,
     ) -> None:
         self.prompt, self.files, self.system, self.model = prompt, tuple(files), system, model
         self.temperature, self.max_tokens, self.schema = temperature, max_tokens, schema
         self.stream, self.cache = stream and schema is None, cache
         self.continue_last, self.session_id = continue_last, session_id
+        self.save = save  # False: a recipe's ask step, whose record is the recipe's output
 
 
 async def ask(workspace: Workspace, options: AskOptions, piped: PipedInput | None = None) -> AsyncIterator[dict[str, Any]]:
@@ -59,8 +61,9 @@ async def ask(workspace: Workspace, options: AskOptions, piped: PipedInput | Non
     if not content.strip():
         raise UsageError("nothing to ask: give a prompt, pipe something in, or attach files with -f")
     model = workspace.model(options.model)
-    conversation = _Conversation(workspace, options, model.name)
-    request = Request(model, conversation.messages(options.system, content), temperature=options.temperature, max_tokens=options.max_tokens)
+    conversation = _Conversation(workspace, options, model.name) if options.save else None
+    messages = conversation.messages(options.system, content) if conversation else _fresh(options.system, content)
+    request = Request(model, messages, temperature=options.temperature, max_tokens=options.max_tokens)
     data = None
     if options.schema is not None:
         completion, data = await _answer_json(workspace, request, options)
@@ -73,8 +76,13 @@ async def ask(workspace: Workspace, options: AskOptions, piped: PipedInput | Non
         from ..llm.oneshot import answer
 
         completion = await answer(workspace.model_client(), request, workspace.response_cache(options.cache))
-    conversation.record(content, completion)
-    yield _message(completion, conversation.session.id, data)
+    if conversation is not None:
+        conversation.record(content, completion)
+    yield _message(completion, conversation.session.id if conversation else None, data)
+
+
+def _fresh(system: str | None, content: str) -> list[dict[str, Any]]:
+    return [*([{"role": "system", "content": system}] if system else []), {"role": "user", "content": content}]
 
 
 async def _stream(workspace: Workspace, request: Request, done: list[Completion]) -> AsyncIterator[dict[str, Any]]:
@@ -104,7 +112,7 @@ async def _answer_json(workspace: Workspace, request: Request, options: AskOptio
     return completion, value
 
 
-def _message(completion: Completion, session_id: str, data: Any = None) -> dict[str, Any]:
+def _message(completion: Completion, session_id: str | None, data: Any = None) -> dict[str, Any]:
     record = protocol.record(
         "message",
         role="assistant",

@@ -200,13 +200,21 @@ class Workspace:
         from ..llm.auth import AuthStore
         from ..llm.resolve import resolve_model
 
-        return resolve_model(self.config, self.env, AuthStore(self.data_dir), name)
+        # A client that never reaches a provider (a replay, a scripted model that says
+        # so) needs no key: a recorded recipe runs on a machine that has none.
+        credentials = getattr(self._model_client, "needs_credentials", True)
+        return resolve_model(self.config, self.env, AuthStore(self.data_dir), name, credentials=credentials)
 
     @cached_property
     def llm_settings(self) -> Settings:
         from ..llm.client import Settings
 
         return Settings.from_config(self.config)
+
+    def use_model_client(self, client: ModelClient) -> None:
+        """Send this workspace's model calls to ``client`` from now on: a recipe's
+        recording wraps the real client, a replay replaces it."""
+        self._model_client = client
 
     def model_client(self) -> ModelClient:
         if self._model_client is None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import click
 
 from .clickutil import leaf
+from .recipe_cmd import RECIPE_ONLY, given_recipe_options, recipe_options, run_recipe
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -93,14 +94,31 @@ def _answers(raw: str | None) -> Any:
 @click.argument("message", nargs=-1)
 @click.option("--agent", "agent_name", help="The primary agent to use (default: build)")
 @run_options
+@recipe_options
 @leaf
 def run(runtime, message, agent_name, **options) -> None:
-    """Run the agent on MESSAGE without a person watching; stdin becomes context.
+    """Run the agent on MESSAGE without a person watching (stdin becomes context), or
+    run a recipe: a FILE.toml or the NAME of one (opencode recipe list).
 
     \b
       opencode run "make the failing test pass" --yes --max-turns 30
       git diff | opencode run "review this change" --json | jq -c 'select(.type=="tool_call")'
+      opencode run review --param base=main
+      opencode run recipes/explain.toml -p file=main.py --replay recipes/explain.jsonl
     """
+    from ..app.recipes.find import is_recipe_reference
+    from ..errors import UsageError
+
+    if len(message) == 1 and is_recipe_reference(message[0], runtime.workspace):
+        if agent_name:
+            raise UsageError("--agent applies to a message; a recipe names its agents itself ([settings] agent)")
+        raise SystemExit(run_recipe(runtime, message[0], options))
+    extra = given_recipe_options(options)
+    if extra:
+        flag = "--" + extra[0].replace("_file", "").replace("_", "-")
+        raise UsageError(f"{flag} applies to a recipe (FILE.toml or a recipe name), not to a message")
+    for name in RECIPE_ONLY:
+        options.pop(name, None)
     raise SystemExit(run_agent(runtime, " ".join(message).strip(), agent_name, **options))
 
 

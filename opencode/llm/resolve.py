@@ -72,7 +72,9 @@ def split_model(value: str, default_provider: str, config: Any) -> tuple[str, st
     raise _unknown(config, head, f" in model {value!r}")
 
 
-def resolve_model(config: Any, env: Mapping[str, str], auth: AuthStore | None, choice: str | None = None) -> ModelChoice:
+def resolve_model(config: Any, env: Mapping[str, str], auth: AuthStore | None, choice: str | None = None, *, credentials: bool = True) -> ModelChoice:
+    """The model ``choice`` names (else the config's), with its credentials unless
+    ``credentials`` is False (a client that never calls the provider)."""
     default_provider = config.get("provider.default", "anthropic")
     value = choice or config.get("model")
     if value:
@@ -83,7 +85,8 @@ def resolve_model(config: Any, env: Mapping[str, str], auth: AuthStore | None, c
     provider = _provider(config, provider_name)
     settings = provider_settings(config, provider_name)
     picked = ModelChoice(provider, provider_name, model or settings.get("model") or provider.default_model, settings)
-    _credentials(picked, env, auth)
+    if credentials:
+        _credentials(picked, env, auth)
     return picked
 
 
