@@ -2,7 +2,7 @@
 
 The run is the application layer's ``RecipeRun``; here the parameters are gathered
 (``--param``, ``--params``, ``--stdin-as``, asked with questionary on a terminal) and
-the records shown: every one of them in a pipe or with ``--json``, otherwise the
+the records shown: every one of them with ``--json``, otherwise (in a pipe too) the
 recipe's output on stdout and its progress on stderr.
 """
 
@@ -48,7 +48,7 @@ def given_recipe_options(options: dict[str, Any]) -> list[str]:
 
 def run_recipe(runtime: Runtime, reference: str, options: dict[str, Any]) -> int:
     """Run the recipe ``reference`` names; returns the exit status. Whatever happens,
-    in a pipe the last record is ``done``."""
+    with ``--json`` the last record is ``done``."""
     from ..app.recipes.find import load_named
     from ..app.recipes.params import load_params_file, parse_assignments
     from ..app.recipes.runner import RecipeOptions, RecipeRun
@@ -57,6 +57,10 @@ def run_recipe(runtime: Runtime, reference: str, options: dict[str, Any]) -> int
     from . import signals
     from .run_cmd import _answers, _ended, _show
 
+    if runtime.format is None and runtime.mode == "jsonl":
+        # As for a message: in a pipe only the output, unless --json asks for the
+        # records (`opencode run commit-message | git commit -F -`).
+        runtime.format = "text"
     view = runtime.out if runtime.mode == "jsonl" else _view(runtime)
     workspace = runtime.workspace
     try:
