@@ -235,11 +235,13 @@ refactor = Scenario(
     ["-p", "old=old_process", "-p", "new=new_process", "-p", "test_command=python3 test_app.py"],
     [
         Reply.text(PLAN),
+        Reply.tool_calls(("read", {"path": "app.py"}), ("read", {"path": "report.py"})),
         Reply.tool_calls(
             ("edit", {"path": "app.py", "old_string": "from lib import old_process\n\n\ndef main():\n    return old_process(", "new_string": "from lib import new_process\n\n\ndef main():\n    return new_process("}),
             ("edit", {"path": "report.py", "old_string": "lib.old_process(items)", "new_string": "lib.new_process(items)"}),
         ),
         Reply.text("app.py and report.py call new_process now."),
+        Reply.tool_call("read", {"path": "lib.py"}),
         Reply.tool_call("edit", {"path": "lib.py", "old_string": 'def old_process(items):\n    """Deprecated: use new_process."""\n    return new_process(items)\n\n\n', "new_string": ""}),
         Reply.text("Removed old_process from lib.py."),
     ],

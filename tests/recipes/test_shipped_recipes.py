@@ -16,8 +16,9 @@ SHIPPED = sorted(p.stem for p in (REPO / "recipes").glob("*.toml"))
 
 
 def finished(result) -> dict[str, str]:
-    """step → status, from the ``step_finish`` records."""
-    return {r["step"]: r["status"] for r in result.records if r["type"] == "step_finish"}
+    """step → status, from the recipe's ``step_finish`` records (an agent's own turns
+    are framed too, in records tagged with the ``recipe_step`` they belong to)."""
+    return {r["step"]: r["status"] for r in result.records if r["type"] == "step_finish" and "recipe_step" not in r}
 
 
 def framed(result, steps: list[str]) -> None:
@@ -25,7 +26,7 @@ def framed(result, steps: list[str]) -> None:
     kinds = [r["type"] for r in result.records]
     assert kinds[0] == "recipe_start" and kinds[-1] == "done", kinds
     assert result.records[0]["steps"] == steps
-    started = [r["step"] for r in result.records if r["type"] == "step_start"]
+    started = [r["step"] for r in result.records if r["type"] == "step_start" and "recipe_step" not in r]
     assert sorted(started) == sorted(finished(result)), started
 
 

@@ -60,6 +60,35 @@ class StepResult:
         return f"StepResult({self.status}, {self.text[:40]!r})"
 
 
+class Steps:
+    """The ``steps`` templates see: ``steps.ID`` is always the step, even for an id
+    that is also the name of a ``dict`` method (``update``, ``items``, ``keys``...),
+    which Jinja would look up first."""
+
+    __slots__ = ("_results",)
+
+    def __init__(self, results: dict[str, Any]) -> None:
+        self._results = dict(results)
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self._results[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def __getitem__(self, name: str) -> Any:
+        return self._results[name]
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._results
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._results)
+
+    def __len__(self) -> int:
+        return len(self._results)
+
+
 class Placeholder:
     """Stands for a value a dry run does not compute: ``<steps.review.json.title>``."""
 

@@ -30,6 +30,8 @@ if TYPE_CHECKING:
     from .results import StepResult
 
 _END = object()
+#: Failures ``continue_on_error`` does not cover.
+_NOT_THE_STEPS = (PermissionDenied, LimitReached, Interrupted)
 _REASONS = {LimitReached: "budget", CheckFailed: "check", PermissionDenied: "denied", Interrupted: "interrupted"}
 
 
@@ -258,11 +260,14 @@ class RecipeRun:
         """What templates see; see ``templates``."""
         env = {name: self.workspace.env.get(name, "") for name in self.recipe.env}
         stdin = self.piped.text() if self.piped is not None and not self.piped.is_empty else ""
-        return {"params": self.params, "steps": dict(self.results), "stdin": stdin, "env": env, "recipe": {"name": self.recipe.name}}
+        from .results import Steps
+
+        return {"params": self.params, "steps": Steps(self.results), "stdin": stdin, "env": env, "recipe": {"name": self.recipe.name}}
 
     def failed(self, step: Step, error: OpencodeError) -> None:
-        """A step failed: the recipe stops, unless the step may fail."""
-        if step.continue_on_error:
+        """A step failed: the recipe stops, unless the step may fail. A denial, a spent
+        budget or Ctrl-C stops it anyway: those are no failure of the step's own."""
+        if step.continue_on_error and not isinstance(error, _NOT_THE_STEPS):
             self.warnings.append(f"step {self.prefix + step.id!r} failed and the recipe went on: {error.message}")
         else:
             self._fail(error)

@@ -85,7 +85,7 @@ class StepDriver:
             outcome = actions.Outcome(error=spent)
         else:
             with run.step_scope(key):
-                outcome = await self._attempts(key, rendered)
+                outcome = await self._attempts(key, rendered, context)
         result = outcome.result or StepResult()
         if outcome.error is None and rendered.get("output"):
             written = await actions.call_tool(run, "write", {"path": rendered["output"], "content": result.text}, self._emit(key), run.output_gate)
@@ -98,7 +98,7 @@ class StepDriver:
         run.emit(self._finish(key, result, outcome.error, getattr(outcome, "attempts", 1), started, outcome))
         return result
 
-    async def _attempts(self, key: str, rendered: dict[str, Any]) -> Outcome:
+    async def _attempts(self, key: str, rendered: dict[str, Any], context: dict[str, Any]) -> Outcome:
         step, run = self.step, self.run
         feedback: str | None = None
         session: str | None = None
@@ -108,7 +108,7 @@ class StepDriver:
             run.meter.add(outcome)
             session = outcome.session_id or session
             if outcome.error is None:
-                outcome.error = await self._verify(key, outcome)
+                outcome.error = await self._verify(key, outcome, context)
             outcome.attempts = attempt  # type: ignore[attr-defined]
             if outcome.error is None or outcome.error.exit_code not in _RETRIED_STATUSES or attempt == step.attempts:
                 return outcome
@@ -143,8 +143,9 @@ class StepDriver:
             return await actions.agent(run, step.action, task, model, session, emit)
         return await run.subrecipe(key, rendered["recipe"], rendered["with"])
 
-    async def _verify(self, key: str, outcome: Outcome) -> OpencodeError | None:
-        """The step's schema (when the action did not check it itself) and checks."""
+    async def _verify(self, key: str, outcome: Outcome, context: dict[str, Any]) -> OpencodeError | None:
+        """The step's schema (when the action did not check it itself) and checks,
+        rendered in the step's context (a ``foreach`` item's ``item`` and ``index``)."""
         step, run = self.step, self.run
         result = outcome.result
         assert result is not None
@@ -154,7 +155,7 @@ class StepDriver:
                 return CheckFailed(f"the output of step {step.id!r} does not match its schema: {problem}")
             result.json = value
         for check in step.checks:
-            command = templates.render(check, run.context(), shell=True, where=self._where("checks"))
+            command = templates.render(check, {**run.context(), **_item(context)}, shell=True, where=self._where("checks"))
             ran = await actions.call_tool(run, "bash", {"command": command}, self._emit(key))
             if ran.error is not None:
                 text = ran.result.text if ran.result is not None else ran.error.message
@@ -212,6 +213,11 @@ class StepDriver:
 
     def _where(self, key: str) -> str:
         return f"{self.run.recipe.file}:{self.step.line}: step {self.step.id!r} {key}"
+
+
+def _item(context: dict[str, Any]) -> dict[str, Any]:
+    """The ``foreach`` names of a step's context, if it has them."""
+    return {name: context[name] for name in ("item", "index") if name in context}
 
 
 def _feedback(error: OpencodeError) -> str:
