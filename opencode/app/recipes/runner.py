@@ -84,6 +84,7 @@ class RecipeRun:
         self.results: dict[str, StepResult] = {}
         self.failure: OpencodeError | None = None
         self.warnings: list[str] = []
+        self.denials: list[dict[str, Any]] = []  # those of agent steps; the gate keeps its own
         self.params: dict[str, Any] = {}
         self.queue: asyncio.Queue[Any] | None = None
 
@@ -307,6 +308,7 @@ class RecipeRun:
         outcome.result = StepResult(text)
         outcome.error = child.failure
         self.warnings += child.warnings
+        self.denials += child.denials
         return outcome
 
     def _chain(self) -> set[Path]:
@@ -363,7 +365,7 @@ class RecipeRun:
 
     def _done(self, reason: str, text: str, started: float) -> dict[str, Any]:
         meter = self.meter
-        denials = self.permissions.denials if "permissions" in self.__dict__ else []
+        denials = [*(self.permissions.denials if "permissions" in self.__dict__ else []), *self.denials]
         record = protocol.done_record(
             reason, usage=meter.usage, cost_usd=meter.cost_usd, duration_ms=int((time.monotonic() - started) * 1000),
             turns=meter.turns, denials=denials, warnings=[*self.workspace.warnings, *self.warnings], text=text,
