@@ -258,7 +258,7 @@ class RecipeRun:
     def context(self) -> dict[str, Any]:
         """What templates see; see ``templates``."""
         env = {name: self.workspace.env.get(name, "") for name in self.recipe.env}
-        stdin = self.piped.text() if self.piped is not None and not self.piped.is_empty else ""
+        stdin = self.piped.text if self.piped is not None and not self.piped.is_empty else ""
         return {"params": self.params, "steps": dict(self.results), "stdin": stdin, "env": env, "recipe": {"name": self.recipe.name}}
 
     def failed(self, step: Step, error: OpencodeError) -> None:
