@@ -133,7 +133,10 @@ class RecordingClient:
 
 class ReplayClient:
     """Answers model calls from a recording; a call it does not hold is a
-    ``ProviderError`` (exit 4) naming the step and the call."""
+    ``ProviderError`` (exit 4) naming the step and the call. It never reaches a
+    provider, so the models it stands for need no key."""
+
+    needs_credentials = False
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
