@@ -61,7 +61,7 @@ def run_recipe(runtime: Runtime, reference: str, options: dict[str, Any]) -> int
         # As for a message: in a pipe only the output, unless --json asks for the
         # records (`opencode run commit-message | git commit -F -`).
         runtime.format = "text"
-    view = runtime.out if runtime.mode == "jsonl" else _view(runtime)
+    view = _view(runtime)
     workspace = runtime.workspace
     try:
         if options.pop("continue_last", False) or options.pop("session", None):
@@ -73,7 +73,7 @@ def run_recipe(runtime: Runtime, reference: str, options: dict[str, Any]) -> int
         if options.get("stdin_as"):
             if piped is None or piped.is_empty:
                 raise UsageError(f"--stdin-as {options['stdin_as']} needs input piped to stdin")
-            given[options["stdin_as"]] = piped.text()
+            given[options["stdin_as"]] = piped.text
         run_options = RecipeOptions(
             params=given, model=options.get("model"), max_turns=options.get("max_turns"), max_cost=options.get("max_cost"),
             timeout=options.get("timeout"), yes=options.get("yes", False), allow=options.get("allow", ()),
@@ -97,6 +97,8 @@ def run_recipe(runtime: Runtime, reference: str, options: dict[str, Any]) -> int
 def _view(runtime: Runtime):
     from ..render.recipe_view import RecipeView
 
+    if runtime.mode == "jsonl":
+        return RecipeView(runtime.out, runtime.stderr, records=True)
     return RecipeView(runtime.out, runtime.stderr, progress=_progress(runtime), quiet=runtime.quiet)
 
 

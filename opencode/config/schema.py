@@ -194,6 +194,7 @@ SCHEMA = Table(
         "server": Table({"port": INT, "hostname": STR, "enabled": BOOL}),
         "agents": Table(extra=AGENT),
         "cache": Table({"enabled": BOOL, "dir": STR, "ttl": NUM}),
+        "recipes": Table({"cache": BOOL}),
         # retry_budget: the seconds a model call may spend on retries (llm.retry).
         "llm": Table(
             {

@@ -16,12 +16,20 @@ if TYPE_CHECKING:
 
 
 class RecipeView:
-    def __init__(self, renderer: Renderer, stderr: TextIO, *, progress: Any = None, quiet: bool = False) -> None:
+    """``records``: every record goes to the renderer (JSON Lines in a pipe), and
+    stderr still says what stopped the run, for the person reading the CI log."""
+
+    def __init__(self, renderer: Renderer, stderr: TextIO, *, progress: Any = None, quiet: bool = False, records: bool = False) -> None:
         self.renderer, self.diag, self.stderr = renderer, renderer.diag, stderr
-        self.progress, self.quiet = progress, quiet
+        self.progress, self.quiet, self.records = progress, quiet, records
 
     def show(self, record: dict[str, Any]) -> None:
         kind = record["type"]
+        if self.records:
+            self.renderer.show(record)
+            if kind == "error" and not record.get("recipe_step"):
+                self.diag.error(record["error"]["message"], record["error"].get("hint"))
+            return
         if self.progress is not None:
             self.progress.show(record)
         elif kind == "step_finish" and not record.get("recipe_step") and isinstance(record.get("step"), str):

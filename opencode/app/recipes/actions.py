@@ -38,6 +38,7 @@ class Outcome:
         self.files: set[Path] = set()
         self.cacheable = True
         self.session_id: str | None = None
+        self.denials: list[dict[str, Any]] = []
 
     def add_usage(self, usage: dict[str, Any] | None, cost: float | None) -> None:
         from ...llm.types import add_cost
@@ -133,6 +134,7 @@ async def agent(run: RecipeRun, name: str, task: str, model: str | None, session
     outcome.add_usage(done.get("usage"), done.get("cost_usd"))
     outcome.turns = int(done.get("turns") or 0)
     outcome.session_id = done.get("session_id")
+    outcome.denials = list(done.get("denials") or [])
     text = done.get("text") or ""
     outcome.result = StepResult(text, _maybe_json(text), exit_code=agent_task.exit_code)
     if agent_task.exit_code:

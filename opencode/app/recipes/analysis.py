@@ -124,6 +124,20 @@ def cycle(graph: dict[str, set[str]]) -> list[str] | None:
     return None
 
 
+def check_graph(recipe: Recipe, deps: dict[str, set[str]]) -> None:
+    """A usage error for ``needs`` naming no step, or steps waiting in a cycle."""
+    from ...errors import UsageError
+
+    ids = {s.id for s in recipe.steps}
+    for step in recipe.steps:
+        unknown = [n for n in step.needs or () if n not in ids]
+        if unknown:
+            raise UsageError(f"{recipe.file}:{step.line}: step {step.id!r} needs {unknown[0]!r}, which is no step of this recipe")
+    loop = cycle(deps)
+    if loop:
+        raise UsageError(f"{recipe.file}: the steps wait for each other in a cycle: {' -> '.join(loop)}")
+
+
 def unquoted(source: str) -> list[str]:
     """The ``{{ }}`` expressions of a shell command that do not end in ``| shquote``."""
     from jinja2 import nodes

@@ -66,9 +66,24 @@ def parse(text: str, path: Path) -> tuple[Recipe | None, list[Problem]]:
         return None, [Problem(int(line.group(1)) if line else 0, f"not valid TOML: {exc}")]
     lines = Lines(text)
     problems = structure_problems(data, lines)
-    if problems:
+    if any(not p.message.startswith("unknown key") for p in problems):
         return None, problems
-    return build(data, path, lines), problems
+    # Unknown keys alone leave a recipe to check further (validate reports the rest
+    # too); loading it still fails on them.
+    return build(_known(data), path, lines), problems
+
+
+def _known(data: dict[str, Any]) -> dict[str, Any]:
+    """``data`` without the keys the schema does not know."""
+    defs = schema()["$defs"]
+    tops = schema()["properties"]
+    known = {key: value for key, value in data.items() if key in tops}
+    for table in ("recipe", "settings", "outputs"):
+        if isinstance(known.get(table), dict):
+            known[table] = {k: v for k, v in known[table].items() if k in tops[table]["properties"]}
+    known["params"] = {n: {k: v for k, v in p.items() if k in defs["param"]["properties"]} for n, p in known.get("params", {}).items()}
+    known["steps"] = [{k: v for k, v in step.items() if k in defs["step"]["properties"]} for step in known["steps"]]
+    return known
 
 
 def structure_problems(data: dict[str, Any], lines: Lines) -> list[Problem]:

@@ -29,38 +29,15 @@ if TYPE_CHECKING:
     from .model import Param, Recipe, Step
     from .results import StepResult
 
+from .analysis import check_graph
+from .options import RecipeOptions
+
+__all__ = ["RecipeOptions", "RecipeRun"]
+
 _END = object()
 #: Failures ``continue_on_error`` does not cover.
 _NOT_THE_STEPS = (PermissionDenied, LimitReached, Interrupted)
 _REASONS = {LimitReached: "budget", CheckFailed: "check", PermissionDenied: "denied", Interrupted: "interrupted"}
-
-
-class RecipeOptions:
-    """How to run a recipe: the parameter values given, approvals, budgets (over the
-    recipe's ``[settings]``), the step cache, a dry run."""
-
-    def __init__(
-        self,
-        *,
-        params: Mapping[str, Any] | None = None,
-        model: str | None = None,
-        max_turns: int | None = None,
-        max_cost: float | None = None,
-        timeout: float | None = None,
-        yes: bool = False,
-        allow: tuple[str, ...] | list[str] = (),
-        answers: Any = None,
-        cache: bool | None = None,
-        refresh: tuple[str, ...] | list[str] = (),
-        dry_run: bool = False,
-        record: Path | None = None,
-        replay: Path | None = None,
-    ) -> None:
-        self.params = dict(params or {})
-        self.model, self.max_turns, self.max_cost, self.timeout = model, max_turns, max_cost, timeout
-        self.yes, self.allow, self.answers = yes, tuple(allow), answers
-        self.cache, self.refresh, self.dry_run = cache, tuple(refresh), dry_run
-        self.record, self.replay = record, replay  # model exchanges: written to / answered from
 
 
 class RecipeRun:
@@ -86,6 +63,7 @@ class RecipeRun:
         self.results: dict[str, StepResult] = {}
         self.failure: OpencodeError | None = None
         self.warnings: list[str] = []
+        self.denials: list[dict[str, Any]] = []  # those of agent steps; the gate keeps its own
         self.params: dict[str, Any] = {}
         self.queue: asyncio.Queue[Any] | None = None
 
@@ -164,7 +142,7 @@ class RecipeRun:
         try:
             self._wire_recording()
             self.params = self._resolve_params()
-            self._check_graph()
+            check_graph(self.recipe, self.deps)
         except OpencodeError as error:
             self.exit_code = error.exit_code
             yield protocol.error_record(error.to_dict())
@@ -259,7 +237,7 @@ class RecipeRun:
     def context(self) -> dict[str, Any]:
         """What templates see; see ``templates``."""
         env = {name: self.workspace.env.get(name, "") for name in self.recipe.env}
-        stdin = self.piped.text() if self.piped is not None and not self.piped.is_empty else ""
+        stdin = self.piped.text if self.piped is not None and not self.piped.is_empty else ""
         from .results import Steps
 
         return {"params": self.params, "steps": Steps(self.results), "stdin": stdin, "env": env, "recipe": {"name": self.recipe.name}}
@@ -303,7 +281,7 @@ class RecipeRun:
         child.person = self.person
         try:
             child.params = child._resolve_params()
-            child._check_graph()
+            check_graph(child.recipe, child.deps)
             await child.run_steps()
             text = child.output_text() if child.failure is None else ""
         except OpencodeError as error:
@@ -312,6 +290,7 @@ class RecipeRun:
         outcome.result = StepResult(text)
         outcome.error = child.failure
         self.warnings += child.warnings
+        self.denials += child.denials
         return outcome
 
     def _chain(self) -> set[Path]:
@@ -368,7 +347,7 @@ class RecipeRun:
 
     def _done(self, reason: str, text: str, started: float) -> dict[str, Any]:
         meter = self.meter
-        denials = self.permissions.denials if "permissions" in self.__dict__ else []
+        denials = [*(self.permissions.denials if "permissions" in self.__dict__ else []), *self.denials]
         record = protocol.done_record(
             reason, usage=meter.usage, cost_usd=meter.cost_usd, duration_ms=int((time.monotonic() - started) * 1000),
             turns=meter.turns, denials=denials, warnings=[*self.workspace.warnings, *self.warnings], text=text,
@@ -413,18 +392,6 @@ class RecipeRun:
             return outcome.result.text or ""
 
         return resolve(self.recipe, self.options.params, read_file=read_file, ask=self.ask_param)
-
-    def _check_graph(self) -> None:
-        from .analysis import cycle
-
-        ids = {s.id for s in self.recipe.steps}
-        for step in self.recipe.steps:
-            unknown = [n for n in step.needs or () if n not in ids]
-            if unknown:
-                raise UsageError(f"{self.recipe.file}:{step.line}: step {step.id!r} needs {unknown[0]!r}, which is no step of this recipe")
-        loop = cycle(self.deps)
-        if loop:
-            raise UsageError(f"{self.recipe.file}: the steps wait for each other in a cycle: {' -> '.join(loop)}")
 
 
 def _failed(error: OpencodeError) -> StepResult:

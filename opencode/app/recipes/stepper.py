@@ -106,6 +106,7 @@ class StepDriver:
         for attempt in range(1, step.attempts + 1):
             outcome = await self._timed(self._act(key, rendered, feedback, session))
             run.meter.add(outcome)
+            run.denials += outcome.denials
             session = outcome.session_id or session
             if outcome.error is None:
                 outcome.error = await self._verify(key, outcome, context)
