@@ -19,6 +19,13 @@ from typing import Callable
 from fakellm.script import Reply
 
 REPO = Path(__file__).resolve().parents[2]
+RECORDINGS = REPO / "recipes"
+
+
+def fake_server_config(url: str) -> str:
+    """An ``opencode.toml`` that sends every model call to the fake server at ``url``
+    (what the ``llm_project`` fixture writes)."""
+    return f'[provider]\ndefault = "openai"\n[provider.openai]\nbase_url = "{url}/v1"\nmodel = "gpt-4o"\n[llm]\nidle_timeout = 2\nmax_retries = 2\n'
 
 
 @dataclass
@@ -32,6 +39,11 @@ class Scenario:
 
     def command(self) -> list[str]:
         return ["run", self.recipe, *self.args, *self.grants]
+
+    @property
+    def recording(self) -> Path:
+        """The shipped recording of this scenario, ``recipes/NAME.jsonl``."""
+        return RECORDINGS / f"{self.recipe}.jsonl"
 
 
 def git(root: Path, *args: str) -> str:
