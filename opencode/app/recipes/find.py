@@ -55,10 +55,27 @@ def locate(workspace: Workspace, reference: str, relative_to: Path | None = None
     return found[1]
 
 
+def check_subrecipe(workspace: Workspace, path: Path, parent: Path) -> None:
+    """A sub-recipe must come from the project, the calling recipe's folder or the
+    recipe folders: a ``run`` rendered from a model's text cannot load a file planted
+    elsewhere on the machine."""
+    from ...errors import PermissionDenied
+    from ...library import search_dirs
+    from ...paths import is_within
+
+    resolved = path.resolve()
+    places = [workspace.root, parent.resolve(), *(folder.resolve() for _, folder in search_dirs("recipes", workspace.root, workspace.env))]
+    if not any(is_within(resolved, place) for place in places):
+        raise PermissionDenied(f"the sub-recipe {path} is outside the project and the recipe folders")
+
+
 def load_named(workspace: Workspace, reference: str, relative_to: Path | None = None) -> Recipe:
     from .loader import load_recipe
 
-    return load_recipe(locate(workspace, reference, relative_to))
+    path = locate(workspace, reference, relative_to)
+    if relative_to is not None:
+        check_subrecipe(workspace, path, relative_to)
+    return load_recipe(path)
 
 
 def list_recipes(workspace: Workspace) -> list[dict[str, Any]]:
