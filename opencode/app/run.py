@@ -20,8 +20,11 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, AsyncIterator
 
+    from ..agent.agents import Agent
     from ..agent.loop import AgentLoop
+    from ..agent.permissions import Permissions
     from ..agent.seams import Person
+    from ..paths import PathPolicy
     from ..protocol import PipedInput
     from .workspace import Workspace
 
@@ -114,8 +117,6 @@ class AgentTask:
         from ..agent.budget import Budget
         from ..agent.loop import AgentLoop, RunSetup
         from ..agent.people import PresetAnswers
-        from ..agent.permissions import Permissions
-        from ..agent.protected import ProtectedPaths
         from .sessions import pick_session
 
         workspace, options = self.workspace, self.options
@@ -133,11 +134,7 @@ class AgentTask:
             session = workspace.sessions.create(title=title_from_prompt(asked), agent=agent.name, model=model.name)
         person = PresetAnswers(options.answers, self.person) if options.answers is not None else self.person
         paths = workspace.path_policy()
-        permissions = Permissions(
-            workspace.config.get("permissions", {}), agent, yes=options.yes, grants=options.allow, person=person, paths=paths,
-            protected=ProtectedPaths(workspace.root, workspace.sessions.dirs),
-            writers=[spec.name for spec in workspace.registry.specs() if spec.permission == "write"],
-        )
+        permissions = permissions_for(workspace, agent, paths, yes=options.yes, allow=options.allow, person=person)
         setup = RunSetup(
             agents=agents, model=model, client=workspace.model_client(), registry=workspace.registry,
             sink=workspace.sessions, system_prompt=workspace.system_prompts(),
@@ -145,3 +142,20 @@ class AgentTask:
         )
         budget = Budget(options.max_turns or agent.max_turns, options.max_cost, options.timeout)
         return AgentLoop(setup, agent, session, permissions, budget)
+
+
+def permissions_for(
+    workspace: Workspace, agent: Agent, paths: PathPolicy, *, yes: bool = False, allow: tuple[str, ...] = (), person: Person | None = None
+) -> Permissions:
+    """The permission engine of a run as ``agent`` in ``workspace``: the config's
+    rules, the agent's overrides, ``--yes``/``--allow``, and who may be asked. Agent
+    runs and what runs on their behalf before them (a declarative command's
+    ``!`cmd```) are judged by the same rules."""
+    from ..agent.permissions import Permissions
+    from ..agent.protected import ProtectedPaths
+
+    return Permissions(
+        workspace.config.get("permissions", {}), agent, yes=yes, grants=allow, person=person, paths=paths,
+        protected=ProtectedPaths(workspace.root, workspace.sessions.dirs),
+        writers=[spec.name for spec in workspace.registry.specs() if spec.permission == "write"],
+    )
