@@ -55,7 +55,7 @@ def declared_names(ctx: click.Context) -> list[str]:
         return []
     from ..commandindex import command_files
 
-    return [name for name, _, _ in command_files(project_root(ctx), command_env()) if name not in COMMANDS]
+    return [name for name, _, _ in command_files(str(project_root(ctx)), command_env()) if name not in COMMANDS]
 
 
 def declared_command(ctx: click.Context, name: str) -> click.Command | None:

@@ -121,13 +121,9 @@ def _declared(name: str) -> bool:
     with a ``test/`` folder runs the command (``opencode ./test`` is the folder)."""
     if "/" in name or name.startswith("."):
         return False
-    from ..commandindex import command_files
-    from ..paths import find_project_root
+    from ..commandindex import command_files, project_root
 
-    from pathlib import Path
-
-    root = find_project_root(Path.cwd())
-    return any(found == name for found, _, _ in command_files(root, os.environ))
+    return any(found == name for found, _, _ in command_files(project_root(os.getcwd()), os.environ))
 
 
 def split_root_options(args: list[str]) -> tuple[dict[str, Any], list[str]] | None:

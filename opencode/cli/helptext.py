@@ -57,7 +57,7 @@ def declared_rows(cwd: str, env: Mapping[str, str], warn: Callable[[str], None])
         if name in COMMANDS:
             warn(f"warning: {path}: {name!r} is a built-in command; this file is skipped")
             continue
-        rows.append((name, description or f"(a command from {path.name})"))
+        rows.append((name, description or f"(the command in {path})"))
     return rows
 
 
