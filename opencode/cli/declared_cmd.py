@@ -72,13 +72,16 @@ def declared_command(ctx: click.Context, name: str) -> click.Command | None:
     where, path = found
     if ctx.resilient_parsing:
         return click.Command(name, help=description(path), short_help=description(path))
-    from ..app.declared import load_command
-    from ..errors import OpencodeError
+    made = ctx.meta.setdefault("opencode.declared", {})
+    if name not in made:  # resolving a command asks for it twice: parse it once
+        from ..app.declared import load_command
+        from ..errors import OpencodeError
 
-    try:
-        return make_command(load_command(name, where, path))
-    except OpencodeError as error:
-        return broken_command(name, error)
+        try:
+            made[name] = make_command(load_command(name, where, path))
+        except OpencodeError as error:
+            made[name] = broken_command(name, error)
+    return made[name]
 
 
 def make_command(command: Command) -> click.Command:

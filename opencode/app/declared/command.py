@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ...errors import ConfigError, UsageError
+from ...errors import ConfigError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -104,6 +104,3 @@ def _checked(data: Mapping[str, Any], path: Path) -> tuple[dict[str, Any], list[
         fields[str(key)] = value
     return fields, warnings
 
-
-def not_found(name: str) -> UsageError:
-    return UsageError(f"no command {name!r}", hint="see 'opencode --help' for the commands here")
