@@ -20,6 +20,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, AsyncIterator
 
+    from ..agent.agents import Agent
     from ..agent.loop import AgentLoop
     from ..agent.permissions import Permissions
     from ..agent.seams import Person
@@ -133,7 +134,7 @@ class AgentTask:
             session = workspace.sessions.create(title=title_from_prompt(asked), agent=agent.name, model=model.name)
         person = PresetAnswers(options.answers, self.person) if options.answers is not None else self.person
         paths = workspace.path_policy()
-        permissions = build_permissions(workspace, agent, yes=options.yes, allow=options.allow, person=person, paths=paths)
+        permissions = permissions_for(workspace, agent, paths, yes=options.yes, allow=options.allow, person=person)
         setup = RunSetup(
             agents=agents, model=model, client=workspace.model_client(), registry=workspace.registry,
             sink=workspace.sessions, system_prompt=workspace.system_prompts(),
@@ -143,16 +144,18 @@ class AgentTask:
         return AgentLoop(setup, agent, session, permissions, budget)
 
 
-def build_permissions(
-    workspace: Workspace, agent: Any, *, yes: bool = False, allow: tuple[str, ...] = (), person: Person | None = None, paths: PathPolicy | None = None
+def permissions_for(
+    workspace: Workspace, agent: Agent | None, paths: PathPolicy, *, yes: bool = False, allow: tuple[str, ...] = (), person: Person | None = None
 ) -> Permissions:
-    """The permission gate for a run of ``agent`` on ``workspace``: the ``[permissions]``
-    table, the agent's overrides, ``--yes``/``--allow``, and who may be asked."""
+    """The permission engine of a run as ``agent`` in ``workspace``: the config's
+    rules, the agent's overrides, ``--yes``/``--allow``, and who may be asked. Agent
+    runs and what runs on their behalf before them (a declarative command's
+    ``!`cmd```) are judged by the same rules."""
     from ..agent.permissions import Permissions
     from ..agent.protected import ProtectedPaths
 
     return Permissions(
-        workspace.config.get("permissions", {}), agent, yes=yes, grants=allow, person=person, paths=paths or workspace.path_policy(),
+        workspace.config.get("permissions", {}), agent, yes=yes, grants=allow, person=person, paths=paths,
         protected=ProtectedPaths(workspace.root, workspace.sessions.dirs),
         writers=[spec.name for spec in workspace.registry.specs() if spec.permission == "write"],
     )

@@ -20,14 +20,19 @@ STATE: dict[str, Any] = {}
 
 
 class LazyGroup(click.Group):
-    """Lists commands from the registry; imports one only when it is run or described."""
+    """Lists commands from the registry and the ``commands/`` folders; imports or
+    reads one only when it is run or described."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted(COMMANDS)
+        from .declared_cmd import declared_names
+
+        return sorted([*COMMANDS, *declared_names(ctx)])
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         if name not in COMMANDS:
-            return None
+            from .declared_cmd import declared_command
+
+            return declared_command(ctx, name)
         target = COMMANDS[name][0]
         if target.startswith("tool:"):
             from ..tools import builtin_spec
@@ -38,16 +43,29 @@ class LazyGroup(click.Group):
         return getattr(importlib.import_module(module_name), attribute)
 
     def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        formatter.write(root_help(formatter.width or 80))
+        formatter.write(_help(ctx, formatter.width or 80))
 
     def resolve_command(self, ctx: click.Context, args: list[str]):  # type: ignore[override]
         name = args[0] if args else ""
-        if name and name not in COMMANDS and not name.startswith("-"):
+        if name and name not in COMMANDS and not name.startswith("-") and self.get_command(ctx, name) is None:
             from ..suggest import did_you_mean
+            from .declared_cmd import declared_names
 
-            hint = did_you_mean(name, COMMANDS)
+            hint = did_you_mean(name, [*COMMANDS, *declared_names(ctx)])
             raise click.UsageError(f"No such command {name!r}" + (f"; {hint}" if hint else "."), ctx)
         return super().resolve_command(ctx, args)
+
+
+def _help(ctx: click.Context, width: int = 80) -> str:
+    """The root help with the declarative commands seen from ``-C DIR`` or here."""
+    from .declared_cmd import BUILTIN_ONLY, command_env, project_root
+    from .helptext import declared_rows
+
+    if ctx.meta.get(BUILTIN_ONLY):
+        return root_help(width)
+    quiet = ctx.find_root().params.get("quiet")
+    warn = (lambda _: None) if quiet else (lambda message: click.echo(message, err=True))
+    return root_help(width, declared_rows(str(project_root(ctx)), command_env(), warn))
 
 
 def _root_params() -> list[click.Parameter]:
@@ -71,7 +89,7 @@ def _root(**options: Any) -> None:
     ctx = click.get_current_context()
     ctx.obj = STATE["runtime"] = make_runtime(options, ENVIRON or os.environ)
     if ctx.invoked_subcommand is None:
-        click.echo(root_help(), nl=False)
+        click.echo(_help(ctx), nl=False)
 
 
 cli = LazyGroup(

@@ -40,9 +40,7 @@ def run(args: list[str]) -> int:
         if split is not None:
             options, rest = split
             if not rest or rest[0] in ("-h", "--help"):
-                from .helptext import root_help
-
-                sys.stdout.write(root_help())
+                sys.stdout.write(_root_help(options))
                 return 0
             if rest == ["--version"]:
                 from .helptext import version_text
@@ -67,6 +65,21 @@ def run(args: list[str]) -> int:
     except BrokenPipeError:
         _silence_stdout()
         return 141
+
+
+def _root_help(options: dict[str, Any]) -> str:
+    """The root help, listing the declarative commands seen from ``-C DIR`` or here."""
+    from .helptext import declared_rows, root_help
+
+    cwd = os.getcwd()
+    if options.get("chdir"):
+        cwd = os.path.join(cwd, os.path.expanduser(options["chdir"]))
+    quiet = options.get("quiet")
+    return root_help(declared=declared_rows(cwd, os.environ, (lambda _: None) if quiet else _warn))
+
+
+def _warn(message: str) -> None:
+    sys.stderr.write(message + "\n")
 
 
 #: The environment as the process started, before ``_prepare_process``: what config,
@@ -98,9 +111,19 @@ def directory_to_chdir(args: list[str]) -> list[str]:
         index += 2 if takes_value(opt) and "=" not in token else 1
     if index < len(args):
         token = args[index]
-        if token not in COMMANDS and not token.startswith("-") and os.path.isdir(token):
+        if token not in COMMANDS and not token.startswith("-") and os.path.isdir(token) and not _declared(token):
             return [*args[:index], "-C", token, *args[index + 1 :]]
     return args
+
+
+def _declared(name: str) -> bool:
+    """Whether ``name`` is a declarative command here: ``opencode test`` in a project
+    with a ``test/`` folder runs the command (``opencode ./test`` is the folder)."""
+    if "/" in name or name.startswith("."):
+        return False
+    from ..commandindex import command_files, project_root
+
+    return any(found == name for found, _, _ in command_files(project_root(os.getcwd()), os.environ))
 
 
 def split_root_options(args: list[str]) -> tuple[dict[str, Any], list[str]] | None:

@@ -17,6 +17,7 @@ from click.shell_completion import get_completion_class
 
 from .. import __version__
 from .app import cli
+from .declared_cmd import BUILTIN_ONLY
 from .helptext import ABOUT
 
 SHELLS = ("bash", "zsh", "fish")
@@ -57,7 +58,7 @@ def _options(command: click.Command, ctx: click.Context) -> list[str]:
 
 def man_page(path: list[str], command: click.Command) -> str:
     name = " ".join(path)
-    ctx = click.Context(command, info_name=name)
+    ctx = _context(command, name)
     summary = (command.get_short_help_str(80) if len(path) > 1 else "an AI coding agent for the terminal").rstrip(".")
     usage = " ".join(command.collect_usage_pieces(ctx))
     lines = [
@@ -93,7 +94,7 @@ def man_page(path: list[str], command: click.Command) -> str:
 def pages() -> dict[str, str]:
     """File name -> man page, for the root and every command and subcommand."""
     result = {"opencode.1": man_page(["opencode"], cli)}
-    ctx = click.Context(cli, info_name="opencode")
+    ctx = _context(cli, "opencode")
     for name in cli.list_commands(ctx):
         command = cli.get_command(ctx, name)
         if command is None:
@@ -106,6 +107,14 @@ def pages() -> dict[str, str]:
                 if child is not None:
                     result[f"opencode-{name}-{sub}.1"] = man_page(["opencode", name, sub], child)
     return result
+
+
+def _context(command: click.Command, name: str) -> click.Context:
+    """A context that sees the built-in commands only: the pages must not depend on
+    the declarative commands of whoever generates them (see docs/commands.md)."""
+    ctx = click.Context(command, info_name=name)
+    ctx.meta[BUILTIN_ONLY] = True
+    return ctx
 
 
 def generate(root: Path) -> list[Path]:

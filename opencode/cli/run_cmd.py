@@ -48,11 +48,7 @@ def run_agent(runtime: Runtime, prompt: str, agent: str | None = None, answers: 
     from ..errors import Interrupted, UsageError
     from . import signals
 
-    if runtime.format is None and runtime.mode == "jsonl":
-        # Headless runs in a pipe print only the answer unless --json asks for the
-        # event stream: `opencode run "write a haiku" > haiku.txt` just works.
-        runtime.format = "text"
-    view = runtime.out if runtime.mode == "jsonl" else runtime.answer_view()
+    view = _view(runtime)
     try:
         task_options = TaskOptions(agent=agent, answers=_answers(answers), **options)
         piped = runtime.read_stdin()
@@ -65,6 +61,28 @@ def run_agent(runtime: Runtime, prompt: str, agent: str | None = None, answers: 
     task = AgentTask(runtime.workspace, prompt, task_options, piped=piped, person=TerminalPerson() if runtime.interactive else None)
     signals.run(_show(task, view))
     return task.exit_code
+
+
+def _view(runtime: Runtime):
+    """Where a headless run's records go: all of them in JSON Lines mode, else the
+    answer view. In a pipe without --json only the answer is printed, so
+    ``opencode run "write a haiku" > haiku.txt`` just works."""
+    if runtime.format is None and runtime.mode == "jsonl":
+        runtime.format = "text"
+    return runtime.out if runtime.mode == "jsonl" else runtime.answer_view()
+
+
+def end_before_start(runtime: Runtime, error: Exception) -> int:
+    """Show a run that could not start (its ``error``, then ``done``) as ``run_agent``
+    would; returns the exit status. For what a face does before the run (a
+    declarative command's expansion)."""
+    from ..app.run import ended_before_start
+    from ..errors import Interrupted
+    from . import signals
+
+    if isinstance(error, KeyboardInterrupt):
+        return _ended(_view(runtime), ended_before_start(Interrupted(signals.description()), "interrupted"), Interrupted.exit_code)
+    return _ended(_view(runtime), ended_before_start(error), error.exit_code)  # type: ignore[attr-defined]
 
 
 async def _show(task, view) -> None:

@@ -83,13 +83,13 @@ class RecipeRun:
         if self.parent is not None:
             return self.parent.permissions
         from ...agent.people import PresetAnswers
-        from ..run import build_permissions
+        from ..run import permissions_for
 
         workspace = self.workspace
         agent = workspace.agents.get(self.recipe.settings.agent or workspace.config.get("agent") or workspace.agents.default.name)
         if self.options.answers is not None:
             self.person = PresetAnswers(self.options.answers, self.person)
-        return build_permissions(workspace, agent, yes=self.options.yes, allow=self.options.allow, person=self.person, paths=self.paths)
+        return permissions_for(workspace, agent, self.paths, yes=self.options.yes, allow=self.options.allow, person=self.person)
 
     @cached_property
     def output_gate(self):
@@ -98,9 +98,9 @@ class RecipeRun:
         bounds and its protected paths still hold."""
         if self.parent is not None:
             return self.parent.output_gate
-        from ..run import build_permissions
+        from ..run import permissions_for
 
-        return build_permissions(self.workspace, None, yes=self.options.yes, allow=self.options.allow, person=self.person, paths=self.paths)
+        return permissions_for(self.workspace, None, self.paths, yes=self.options.yes, allow=self.options.allow, person=self.person)
 
     @cached_property
     def paths(self):
