@@ -196,7 +196,8 @@ def test_piped_stdin_becomes_context(oc, llm_project: Path, fake_llm, keys):
     piped = oc("read", "notes.txt")
     assert piped.code == 0 and piped.record["type"] == "tool_result"
     fake_llm.script(Reply.text("It is a launch code."))
-    result = oc("run", "explain", "--json", input=piped.stdout, extra_env=keys)
+    # Two words: one word that names a recipe (the shipped explain) runs the recipe.
+    result = oc("run", "explain this", "--json", input=piped.stdout, extra_env=keys)
     assert result.code == 0, result.stderr
     sent = fake_llm.chat_requests[0].messages[-1]["content"]
     assert "PELICAN-42" in sent and "explain" in sent and "notes.txt" in sent
