@@ -8,6 +8,8 @@ what it cost. ``--json`` gets every record instead (the JSON Lines renderer).
 
 from __future__ import annotations
 
+from .base import progress_line
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, Callable, TextIO
@@ -63,13 +65,8 @@ class AnswerView:
     def _progress(self, line: str) -> None:
         """What the agent is doing, for the person or the CI log watching (not a
         warning, so not behind ``-v``; ``-q`` silences it)."""
-        if self.quiet:
-            return
-        try:
-            self.stderr.write(line + "\n")
-            self.stderr.flush()
-        except (BrokenPipeError, ValueError):
-            pass
+        if not self.quiet:
+            progress_line(self.stderr, line)
 
     def _done(self, record: dict[str, Any]) -> None:
         for denial in record.get("denials") or ():

@@ -39,3 +39,13 @@ class Renderer:
 
     def retry(self, record: dict[str, Any]) -> None:
         self.diag.info(f"retrying in {record.get('delay_s')} s ({record.get('reason')})")
+
+
+def progress_line(stream: TextIO, line: str) -> None:
+    """A line of progress for the person or the CI log watching stderr; a closed
+    stream is no reason to stop the run."""
+    try:
+        stream.write(line + "\n")
+        stream.flush()
+    except (BrokenPipeError, ValueError):
+        pass

@@ -8,6 +8,8 @@ line per finished step otherwise (a CI log). A dry run's plan is printed step by
 
 from __future__ import annotations
 
+from .base import progress_line
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, TextIO
@@ -71,13 +73,8 @@ class RecipeView:
             self.diag.warning(warning)
 
     def _line(self, line: str) -> None:
-        if self.quiet:
-            return
-        try:
-            self.stderr.write(line + "\n")
-            self.stderr.flush()
-        except (BrokenPipeError, ValueError):
-            pass
+        if not self.quiet:
+            progress_line(self.stderr, line)
 
 
 def _finished(record: dict[str, Any]) -> str:
