@@ -211,10 +211,12 @@ class Workspace:
 
         return Settings.from_config(self.config)
 
-    def use_model_client(self, client: ModelClient) -> None:
-        """Send this workspace's model calls to ``client`` from now on: a recipe's
-        recording wraps the real client, a replay replaces it."""
-        self._model_client = client
+    def swap_model_client(self, client: ModelClient | None) -> ModelClient | None:
+        """Send this workspace's model calls to ``client`` (None: the default again);
+        returns the one it replaces, to put back. A recipe's recording wraps the real
+        client for one run, a replay stands in for it."""
+        previous, self._model_client = self._model_client, client
+        return previous
 
     def model_client(self) -> ModelClient:
         if self._model_client is None:

@@ -419,3 +419,41 @@ def test_an_agent_step_keeps_the_protected_paths_and_the_recipe_lists_its_denial
     assert not (project / ".git" / "hooks" / "pre-commit").exists()
     assert [d["tool"] for d in run.done["denials"]] == ["write"]
 
+
+
+def test_an_agent_step_of_a_sub_recipe_has_the_approvals_of_the_run(workspace_for, project: Path):
+    write_recipe(project, """
+        [recipe]
+        name = "child"
+        [[steps]]
+        id = "make"
+        agent = "build"
+        task = "make the file"
+    """, "child.toml")
+    harness = workspace_for(tool_reply("bash", {"command": "touch made-by-child"}), "made it")
+    run = run_recipe(harness, """
+        [recipe]
+        name = "parent"
+        [[steps]]
+        id = "sub"
+        run = "child.toml"
+    """, yes=True)
+    assert run.exit_code == 0, run.records
+    assert (project / "made-by-child").exists()
+
+
+def test_a_replayed_run_gives_the_workspace_its_own_model_back(workspace_for, project: Path):
+    harness = workspace_for("recorded answer")
+    text = """
+        [recipe]
+        name = "once"
+        [[steps]]
+        id = "ask"
+        ask = "a question"
+    """
+    recording = project / "once.jsonl"
+    assert run_recipe(harness, text, record=recording).exit_code == 0
+    assert harness.workspace.model_client() is harness.model
+    replayed = run_recipe(harness, text, replay=recording)
+    assert replayed.exit_code == 0 and replayed.done["text"] == "recorded answer"
+    assert harness.workspace.model_client() is harness.model

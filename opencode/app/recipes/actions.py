@@ -116,7 +116,7 @@ async def agent(run: RecipeRun, name: str, task: str, model: str | None, session
     budget = run.meter.remaining()
     options = TaskOptions(
         agent=name, model=model, max_turns=budget.turns, max_cost=budget.cost, yes=run.options.yes,
-        allow=run.options.allow, answers=run.options.answers, session=session_id,
+        allow=run.options.allow, session=session_id,  # the person answers questions
     )
     agent_task = AgentTask(run.workspace, task, options, person=run.person)
     outcome = Outcome()

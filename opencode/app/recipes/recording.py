@@ -244,3 +244,19 @@ def _cut(text: str, pieces: int = PIECES) -> list[str]:
         return []
     size = -(-len(text) // pieces)
     return [text[i : i + size] for i in range(0, len(text), size)]
+
+
+def attach(workspace: Any, record: Path | None, replay: Path | None, recipe: str) -> Callable[[], None] | None:
+    """``--record``: the workspace's model calls are written down as they happen;
+    ``--replay``: they are answered from such a file and no provider is called.
+    Returns what puts the workspace's own client back (None: nothing to undo)."""
+    if record is not None and replay is not None:
+        raise UsageError("--record and --replay cannot be used together")
+    if replay is not None:
+        client: Any = ReplayClient(replay)
+    elif record is not None:
+        client = RecordingClient(workspace.model_client(), record, recipe=recipe, redact=workspace.redactor.text)
+    else:
+        return None
+    previous = workspace.swap_model_client(client)
+    return lambda: workspace.swap_model_client(previous)

@@ -56,8 +56,12 @@ class RecipeRun:
         parent: RecipeRun | None = None,
         prefix: str = "",
     ) -> None:
-        self.workspace, self.recipe, self.piped, self.person = workspace, recipe, piped, person
         self.options = options or RecipeOptions()
+        if parent is None and self.options.answers is not None:
+            from ...agent.people import PresetAnswers
+
+            person = PresetAnswers(self.options.answers, person)
+        self.workspace, self.recipe, self.piped, self.person = workspace, recipe, piped, person
         self.ask_param, self.parent, self.prefix = ask_param, parent, prefix
         self.exit_code = 0
         self.results: dict[str, StepResult] = {}
@@ -82,13 +86,10 @@ class RecipeRun:
     def permissions(self):
         if self.parent is not None:
             return self.parent.permissions
-        from ...agent.people import PresetAnswers
         from ..run import permissions_for
 
         workspace = self.workspace
         agent = workspace.agents.get(self.recipe.settings.agent or workspace.config.get("agent") or workspace.agents.default.name)
-        if self.options.answers is not None:
-            self.person = PresetAnswers(self.options.answers, self.person)
         return permissions_for(workspace, agent, self.paths, yes=self.options.yes, allow=self.options.allow, person=self.person)
 
     @cached_property
@@ -138,9 +139,21 @@ class RecipeRun:
     # -- the run -------------------------------------------------------------------
 
     async def records(self) -> AsyncIterator[dict[str, Any]]:
+        """The run's records; the workspace's model client is its own again after."""
+        self._restore: Callable[[], None] | None = None
+        try:
+            async for record in self._records():
+                yield record
+        finally:
+            if self._restore is not None:
+                self._restore()
+
+    async def _records(self) -> AsyncIterator[dict[str, Any]]:
         started = time.monotonic()
         try:
-            self._wire_recording()
+            from .recording import attach
+
+            self._restore = attach(self.workspace, self.options.record, self.options.replay, self.recipe.name)
             self.params = self._resolve_params()
             check_graph(self.recipe, self.deps)
         except OpencodeError as error:
@@ -277,8 +290,11 @@ class RecipeRun:
         except OpencodeError as error:
             outcome.error = error
             return outcome
-        child = RecipeRun(self.workspace, recipe, RecipeOptions(params=given, dry_run=self.dry_run), piped=self.piped, parent=self, prefix=f"{key}/")
-        child.person = self.person
+        import copy
+
+        options = copy.copy(self.options)  # the same approvals, budgets and cache
+        options.params = given
+        child = RecipeRun(self.workspace, recipe, options, piped=self.piped, person=self.person, parent=self, prefix=f"{key}/")
         try:
             child.params = child._resolve_params()
             check_graph(child.recipe, child.deps)
@@ -354,22 +370,6 @@ class RecipeRun:
         )
         record["recipe"] = self.recipe.name
         return record
-
-    def _wire_recording(self) -> None:
-        """``--record``: the workspace's model calls are written down as they happen;
-        ``--replay``: they are answered from such a file, and no provider is called."""
-        options = self.options
-        if options.record is not None and options.replay is not None:
-            raise UsageError("--record and --replay cannot be used together")
-        if options.replay is not None:
-            from .recording import ReplayClient
-
-            self.workspace.use_model_client(ReplayClient(options.replay))
-        elif options.record is not None:
-            from .recording import RecordingClient
-
-            inner = self.workspace.model_client()
-            self.workspace.use_model_client(RecordingClient(inner, options.record, recipe=self.recipe.name, redact=self.workspace.redactor.text))
 
     def step_scope(self, key: str):
         """The context a step's model calls run in: its key, for a recording."""
