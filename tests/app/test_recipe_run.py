@@ -457,3 +457,21 @@ def test_a_replayed_run_gives_the_workspace_its_own_model_back(workspace_for, pr
     replayed = run_recipe(harness, text, replay=recording)
     assert replayed.exit_code == 0 and replayed.done["text"] == "recorded answer"
     assert harness.workspace.model_client() is harness.model
+
+
+def test_a_cached_step_runs_again_when_its_output_file_is_gone(workspace_for, project: Path):
+    harness = workspace_for("first", "second")
+    text = """
+        [recipe]
+        name = "out"
+        [[steps]]
+        id = "answer"
+        ask = "question"
+        output = "answer.md"
+    """
+    assert run_recipe(harness, text, cache=True).exit_code == 0
+    again = run_recipe(harness, text, cache=True)
+    assert finishes(again)["answer"]["cached"] is True and (project / "answer.md").read_text() == "first"
+    (project / "answer.md").unlink()
+    third = run_recipe(harness, text, cache=True)
+    assert finishes(third)["answer"]["cached"] is False and (project / "answer.md").read_text() == "second"

@@ -39,6 +39,7 @@ class Outcome:
         self.cacheable = True
         self.session_id: str | None = None
         self.denials: list[dict[str, Any]] = []
+        self.attempts = 1
 
     def add_usage(self, usage: dict[str, Any] | None, cost: float | None) -> None:
         from ...llm.types import add_cost

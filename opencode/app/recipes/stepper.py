@@ -90,12 +90,13 @@ class StepDriver:
         if outcome.error is None and rendered.get("output"):
             written = await actions.call_tool(run, "write", {"path": rendered["output"], "content": result.text}, self._emit(key), run.output_gate)
             outcome.error = written.error
+            outcome.files |= written.files  # a deleted or edited output makes the step run again
         if outcome.error is not None:
             result = StepResult(result.text, result.json, "failed", error=outcome.error.message, exit_code=outcome.error.exit_code)
             run.failed(step, outcome.error)
         elif keyed is not None and (outcome.cacheable or step.inputs):
             run.store(keyed, result, outcome.files)
-        run.emit(self._finish(key, result, outcome.error, getattr(outcome, "attempts", 1), started, outcome))
+        run.emit(self._finish(key, result, outcome.error, outcome.attempts, started, outcome))
         return result
 
     async def _attempts(self, key: str, rendered: dict[str, Any], context: dict[str, Any]) -> Outcome:
@@ -110,7 +111,7 @@ class StepDriver:
             session = outcome.session_id or session
             if outcome.error is None:
                 outcome.error = await self._verify(key, outcome, context)
-            outcome.attempts = attempt  # type: ignore[attr-defined]
+            outcome.attempts = attempt
             if outcome.error is None or outcome.error.exit_code not in _RETRIED_STATUSES or attempt == step.attempts:
                 return outcome
             spent = run.meter.spent()
