@@ -35,3 +35,11 @@ def wait_gone(text: str, within: float = 10.0) -> list[int]:
     while alive_with(text) and time.monotonic() < deadline:
         time.sleep(0.05)
     return alive_with(text)
+
+
+def with_sigint(command: list[str], *, ignored: bool = False) -> list[str]:
+    """``command`` started with SIGINT ignored (as a shell's ``cmd &`` does) or at its
+    default. A shell sets it and execs, since a ``preexec_fn`` would run Python in the
+    fork of a threaded test worker, which can hang the child before it ever execs."""
+    trap = 'trap "" INT' if ignored else "trap - INT"
+    return ["sh", "-c", f'{trap}; exec "$@"', "sh", *command]

@@ -18,17 +18,13 @@ import pytest
 
 from fakellm.script import Reply
 from helpers import opencode_command
-from procs import alive_with, marker, wait_gone
+from procs import alive_with, marker, wait_gone, with_sigint
 
 
 def start(cwd: Path, env: dict, *args: str, ignore_sigint: bool = False) -> subprocess.Popen:
     """``opencode ARGS`` in the background; ``ignore_sigint`` as a shell's ``cmd &`` does."""
-
-    def prepare() -> None:
-        signal.signal(signal.SIGINT, signal.SIG_IGN if ignore_sigint else signal.SIG_DFL)
-
     return subprocess.Popen(
-        [*opencode_command(), *args], cwd=cwd, env=env, preexec_fn=prepare,
+        with_sigint([*opencode_command(), *args], ignored=ignore_sigint), cwd=cwd, env=env,
         stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
 

@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 from helpers import opencode_command
-from procs import alive_with, marker, wait_gone
+from procs import alive_with, marker, wait_gone, with_sigint
 
 
 def test_exit_code_passes_through_with_merged_output(oc):
@@ -58,13 +58,12 @@ def test_sigint_exits_130_and_leaves_no_orphan(project: Path, env):
     tag = marker()
     flag = project / "started"
     proc = subprocess.Popen(
-        [*opencode_command(), "bash", f"touch started; bash -c 'sleep {tag}; echo' & sleep {tag}"],
+        with_sigint([*opencode_command(), "bash", f"touch started; bash -c 'sleep {tag}; echo' & sleep {tag}"]),
         cwd=project,
         env=env,
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     try:
         deadline = time.monotonic() + 20
