@@ -74,6 +74,8 @@ def run_recipe(runtime: Runtime, reference: str, options: dict[str, Any]) -> int
             if piped is None or piped.is_empty:
                 raise UsageError(f"--stdin-as {options['stdin_as']} needs input piped to stdin")
             given[options["stdin_as"]] = piped.text
+        if runtime.interactive:
+            given.update(_ask_missing(recipe, given))
         run_options = RecipeOptions(
             params=given, model=options.get("model"), max_turns=options.get("max_turns"), max_cost=options.get("max_cost"),
             timeout=options.get("timeout"), yes=options.get("yes", False), allow=options.get("allow", ()),
@@ -84,11 +86,7 @@ def run_recipe(runtime: Runtime, reference: str, options: dict[str, Any]) -> int
         return _ended(view, ended_before_start(error), error.exit_code)
     from .terminal_person import TerminalPerson
 
-    interactive = runtime.interactive
-    run = RecipeRun(
-        workspace, recipe, run_options, piped=piped, person=TerminalPerson() if interactive else None,
-        ask_param=_ask_param if interactive else None,
-    )
+    run = RecipeRun(workspace, recipe, run_options, piped=piped, person=TerminalPerson() if runtime.interactive else None)
     signals.run(_show(run, view))
     view.close()
     return run.exit_code
@@ -122,21 +120,30 @@ def _isatty(stream: Any) -> bool:
         return False
 
 
+def _ask_missing(recipe: Any, given: dict[str, Any]) -> dict[str, Any]:
+    """The required parameters not given, asked at the terminal before the run starts
+    (questionary runs its own event loop)."""
+    missing = [p for name, p in recipe.params.items() if name not in given and not p.has_default and p.required is not False]
+    return {param.name: _ask_param(param) for param in missing}
+
+
 def _ask_param(param: Any) -> Any:
-    """A missing parameter, asked at the terminal."""
+    """A missing parameter, asked on stderr (stdout may be a file)."""
     import questionary
 
     from ..errors import Interrupted
+    from .terminal_person import stderr_output
 
     label = f"{param.name}" + (f" ({param.description})" if param.description else "")
+    out = stderr_output()
     if param.type == "choice":
-        answer = questionary.select(label, choices=[str(o) for o in param.options]).ask()
+        answer = questionary.select(label, choices=[str(o) for o in param.options], output=out).ask()
     elif param.type == "boolean":
-        answer = questionary.confirm(label).ask()
+        answer = questionary.confirm(label, output=out).ask()
     elif param.type in ("path", "file"):
-        answer = questionary.path(label).ask()
+        answer = questionary.path(label, output=out).ask()
     else:
-        answer = questionary.text(label).ask()
+        answer = questionary.text(label, output=out).ask()
     if answer is None:
         raise Interrupted("interrupted")
     return answer

@@ -23,7 +23,7 @@ class TerminalPerson:
         import questionary
 
         choices = ["Allow once", f"Always allow {ask.pattern}", "Deny"] if ask.can_always else ["Allow once", "Deny"]
-        answer = await questionary.select(ask.question, choices=choices, output=_stderr()).ask_async()
+        answer = await questionary.select(ask.question, choices=choices, output=stderr_output()).ask_async()
         return {"Allow once": ONCE, "Deny": DENY, None: DENY}.get(answer, ALWAYS)
 
     async def answer(self, questions: list[dict[str, Any]]) -> list[Any]:
@@ -34,12 +34,13 @@ class TerminalPerson:
 
         if question.get("options"):
             if question.get("multiple"):
-                return await questionary.checkbox(question["question"], choices=question["options"], output=_stderr()).ask_async() or []
-            return await questionary.select(question["question"], choices=question["options"], output=_stderr()).ask_async()
-        return await questionary.text(question["question"], output=_stderr()).ask_async()
+                return await questionary.checkbox(question["question"], choices=question["options"], output=stderr_output()).ask_async() or []
+            return await questionary.select(question["question"], choices=question["options"], output=stderr_output()).ask_async()
+        return await questionary.text(question["question"], output=stderr_output()).ask_async()
 
 
-def _stderr():
+def stderr_output():
+    """prompt_toolkit output on stderr: prompts must not end up in a redirected stdout."""
     from prompt_toolkit.output import create_output
 
     return create_output(stdout=sys.stderr)
