@@ -235,3 +235,15 @@ def test_a_long_answer_streams_its_tail_then_shows_whole():
     chat.close()
     last = ANSI.sub("", out.getvalue().rsplit("\x1b[2K", 1)[-1])
     assert "item 0" in last and "item 59" in last
+
+
+def test_concurrent_calls_keep_the_others_spinning_until_their_results():
+    chat, out = view(terminal=True)
+    chat.show(protocol.record("tool_call", call_id="a", tool="grep", input={"pattern": "TODO"}))
+    chat.show(protocol.record("tool_call", call_id="b", tool="bash", input={"command": "sleep 1"}))
+    chat.show(protocol.tool_result("grep", {"pattern": "TODO"}, "a.py:1:TODO", metadata={"matches": 1}, call_id="a"))
+    assert chat._kind == "tools" and list(chat._running) == ["b"]
+    chat.show(protocol.tool_result("bash", {"command": "sleep 1"}, "", metadata={"exit_code": 0}, call_id="b"))
+    assert chat._live is None
+    shown = ANSI.sub("", out.getvalue())
+    assert "[1] ✓ grep TODO (1 match)" in shown and "[2] ✓ bash sleep 1" in shown
