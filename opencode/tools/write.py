@@ -66,12 +66,12 @@ async def run(params: dict[str, Any], ctx: ToolContext) -> ToolResult:
         target.replace(data)
     note_written(ctx, path, data)
     content = decode(data)
-    _, added, removed = unified(decode(old) if old else "", content, shown)
+    diff, added, removed = unified(decode(old) if old else "", content, shown)
     verb = "Created" if old is None else "Updated"
     return ToolResult(
         output=f"{verb} {shown} ({count_lines(content)} lines, +{added} -{removed})",
         title=shown,
-        metadata={"path": shown, "created": old is None, "lines": count_lines(content), "added": added, "removed": removed},
+        metadata={"path": shown, "created": old is None, "lines": count_lines(content), "diff": diff, "added": added, "removed": removed},
     )
 
 
