@@ -111,7 +111,7 @@ async def _model(chat: Chat, rest: str) -> None:
 @command("agent", "the agent of the next turns: /agent NAME")
 async def _agent(chat: Chat, rest: str) -> None:
     if not rest:
-        chat.say("agents: " + ", ".join(agent.name for agent in chat.workspace.agents.primary))
+        chat.say("agents: " + ", ".join(agent.name for agent in chat.workspace.agents.primary()))
         return
     chat.state.agent = chat.workspace.agents.get(rest).name
     chat.say(f"agent: {chat.state.agent}")

@@ -58,11 +58,13 @@ class EscWatcher:
     """Reads the keyboard while a turn runs and calls ``on_cancel`` at Esc or Ctrl-C.
 
     Raw mode is on only while watching; ``paused()`` gives the keyboard back (to a
-    permission ask) for a while.
+    permission ask) for a while. What is typed meanwhile is kept in ``typeahead``
+    for the next prompt, so typing ahead of the answer loses nothing.
     """
 
-    def __init__(self, terminal_input: Any, on_cancel: Callable[[], None]) -> None:
+    def __init__(self, terminal_input: Any, on_cancel: Callable[[], None], typeahead: list[str] | None = None) -> None:
         self.input, self.on_cancel = terminal_input, on_cancel
+        self.typeahead = typeahead if typeahead is not None else []
         self._stack: ExitStack | None = None
 
     def start(self) -> None:
@@ -91,6 +93,10 @@ class EscWatcher:
     def _keys(self) -> None:
         from prompt_toolkit.keys import Keys
 
-        pressed = [*self.input.read_keys(), *self.input.flush_keys()]
-        if any(press.key in (Keys.Escape, Keys.ControlC) for press in pressed):
-            self.on_cancel()
+        for press in [*self.input.read_keys(), *self.input.flush_keys()]:
+            if press.key in (Keys.Escape, Keys.ControlC):
+                self.on_cancel()
+            elif press.key in (Keys.ControlM, Keys.ControlJ):
+                self.typeahead.append("\r")  # sent once the prompt is back
+            elif len(press.data) == 1 and press.data.isprintable():
+                self.typeahead.append(press.data)

@@ -11,7 +11,7 @@ import re
 
 from ..errors import OpencodeError
 from .commands import STOP, all_names, dispatch
-from .keys import CLEAR, NEW, QUIT, SWITCH, prompt_bindings
+from .keys import CLEAR, NEW, QUIT, SWITCH, EscWatcher, prompt_bindings
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -35,6 +35,8 @@ class Chat:
         self.console = Console(file=terminal.stream, highlight=False)
         self.view = ChatView(self.console)
         self._files: list[str] | None = None
+        self.typeahead: list[str] = []
+        self.watcher = EscWatcher(terminal.input, lambda: None, self.typeahead)
 
     # -- what commands use -------------------------------------------------------
 
@@ -49,7 +51,7 @@ class Chat:
     def person(self):
         from .person import ChatPerson
 
-        return ChatPerson(self.terminal)
+        return ChatPerson(self.terminal, self.watcher)
 
     def need_session(self) -> str:
         from ..errors import UsageError
@@ -77,7 +79,7 @@ class Chat:
         from .turn import run_turn
 
         piped, self.piped = self.piped, None  # the pipe seeds the first message only
-        await run_turn(self.workspace, self.terminal, self.view, self.state, prompt, piped=piped, agent=agent, model=model)
+        await run_turn(self.workspace, self.terminal, self.view, self.state, prompt, piped=piped, agent=agent, model=model, watcher=self.watcher)
 
     # -- the loop ------------------------------------------------------------------
 
@@ -102,15 +104,23 @@ class Chat:
 
     def switch_agent(self) -> None:
         """Tab on an empty line: build ↔ plan (through the primary agents)."""
-        names = [agent.name for agent in self.workspace.agents.primary]
+        names = [agent.name for agent in self.workspace.agents.primary()]
         if self.state.agent in names and len(names) > 1:
             self.state.agent = names[(names.index(self.state.agent) + 1) % len(names)]
 
     async def run(self) -> int:
+        """Chat until quit. The terminal stays raw throughout, so keys typed between
+        a turn and the next prompt arrive as typed (Enter is not made a Ctrl-J)."""
+        with self.terminal.input.raw_mode():
+            return await self._loop()
+
+    async def _loop(self) -> int:
         session = self._prompt_session()
         while True:
+            now, sent, later = "".join(self.typeahead).partition("\r")
+            self.typeahead[:] = list(later)
             try:
-                line = await session.prompt_async()
+                line = await session.prompt_async(default=now, accept_default=bool(sent))
             except EOFError:
                 return 0
             except KeyboardInterrupt:
@@ -121,11 +131,14 @@ class Chat:
             line = {QUIT: "/quit", NEW: "/new", CLEAR: "/clear"}.get(line, line).strip()
             if not line:
                 continue
+            self.watcher.start()  # keys typed while busy wait for the next prompt
             try:
                 if await self.send(line) is STOP:
                     return 0
             except OpencodeError as error:
                 self.error(error)
+            finally:
+                self.watcher.stop()
 
     def _prompt_session(self):
         from prompt_toolkit import PromptSession
@@ -135,7 +148,7 @@ class Chat:
 
         history = self.workspace.data_dir / "chat_history"
         history.parent.mkdir(parents=True, exist_ok=True)
-        agents = lambda: [agent.name for agent in self.workspace.agents.primary]  # noqa: E731
+        agents = lambda: [agent.name for agent in self.workspace.agents.primary()]  # noqa: E731
         return PromptSession(
             message=lambda: f"{self.state.agent}> ",
             history=FileHistory(str(history)),

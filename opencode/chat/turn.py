@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from ..app.workspace import Workspace
     from ..protocol import PipedInput
     from ..render.chat_view import ChatView
+    from .keys import EscWatcher
     from .status import ChatState
     from .terminal import Terminal
 
@@ -41,10 +42,11 @@ async def run_turn(
     piped: PipedInput | None = None,
     agent: str | None = None,
     model: str | None = None,
+    watcher: EscWatcher,
 ) -> list[dict[str, Any]]:
-    """Run ``prompt`` as one turn; returns its records (the last is ``done``)."""
+    """Run ``prompt`` as one turn; returns its records (the last is ``done``). The
+    ``watcher`` is reading the keyboard; its Esc cancels this turn."""
     from ..app.run import AgentTask
-    from .keys import EscWatcher
     from .person import ChatPerson
 
     records: list[dict[str, Any]] = []
@@ -56,7 +58,7 @@ async def run_turn(
             cancelled.append(True)
             consumer.cancel()
 
-    watcher = EscWatcher(terminal.input, cancel)
+    before, watcher.on_cancel = watcher.on_cancel, cancel
     task = AgentTask(workspace, prompt, task_options(state, prompt, workspace, agent, model), piped=piped, person=ChatPerson(terminal, watcher))
 
     async def consume() -> None:
@@ -68,14 +70,13 @@ async def run_turn(
                 show_hint(view, record)
 
     consumer = asyncio.ensure_future(consume())
-    watcher.start()
     try:
         await consumer
     except asyncio.CancelledError:
         if not cancelled:
             raise
     finally:
-        watcher.stop()
+        watcher.on_cancel = before
         view.close()
     if cancelled:
         view.console.print("(cancelled)", style="yellow", markup=False)

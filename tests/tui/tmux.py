@@ -19,7 +19,7 @@ class Pane:
         exports = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
         # ``env -i`` so the pane sees exactly the test's environment; a pause at the
         # end keeps the pane (and its last screen) after the program exits.
-        line = f"cd {shlex.quote(str(cwd))} && env -i {exports} {command}; echo \"[exit $?]\"; sleep 600"
+        line = f"cd {shlex.quote(str(cwd))} && env -i {exports} sh -c {shlex.quote(command)}; echo \"[exit $?]\"; sleep 600"
         self._tmux("new-session", "-d", "-x", str(width), "-y", str(height), line)
         self.started = time.monotonic()
 
