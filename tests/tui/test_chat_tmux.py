@@ -86,6 +86,7 @@ def test_esc_cancels_a_stalled_stream(chat, fake_llm, llm_project):
     assert PROMPT in pane.wait_for("(cancelled)").split("(cancelled)", 1)[1]
     [session] = sessions(llm_project)
     assert "start something long" in json.dumps(session)
+    assert "Partial-one" in texts(session)  # the text that had arrived is kept
     send_line(pane, "and now?")
     pane.wait_for("Back again.")
     assert len(sessions(llm_project)) == 1
