@@ -17,6 +17,8 @@ if TYPE_CHECKING:
 
 #: What a key's command is, as the line the person could have typed.
 QUIT, NEW, CLEAR, SWITCH = "/quit", "/new", "/clear", "\x00switch"
+#: Ctrl+Q pressed while busy, kept in the typeahead: quit once the prompt would be back.
+QUIT_KEY = "\x11"
 
 
 def prompt_bindings():
@@ -96,6 +98,8 @@ class EscWatcher:
         for press in [*self.input.read_keys(), *self.input.flush_keys()]:
             if press.key in (Keys.Escape, Keys.ControlC):
                 self.on_cancel()
+            elif press.key == Keys.ControlQ:
+                self.typeahead.append(QUIT_KEY)
             elif press.key in (Keys.ControlM, Keys.ControlJ):
                 self.typeahead.append("\r")  # sent once the prompt is back
             elif len(press.data) == 1 and press.data.isprintable():

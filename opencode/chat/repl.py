@@ -11,7 +11,7 @@ import re
 
 from ..errors import OpencodeError
 from .commands import STOP, all_names, dispatch
-from .keys import CLEAR, NEW, QUIT, SWITCH, EscWatcher, prompt_bindings
+from .keys import CLEAR, NEW, QUIT, QUIT_KEY, SWITCH, EscWatcher, prompt_bindings
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -119,6 +119,8 @@ class Chat:
         while True:
             now, sent, later = "".join(self.typeahead).partition("\r")
             self.typeahead[:] = list(later)
+            if QUIT_KEY in now:
+                return 0
             try:
                 line = await session.prompt_async(default=now, accept_default=bool(sent))
             except EOFError:
