@@ -7,6 +7,7 @@ requests the fake server saw say what happened behind the screen.
 from __future__ import annotations
 
 import json
+import re
 import time
 from pathlib import Path
 
@@ -177,7 +178,7 @@ def test_capture_of_a_session_with_an_edit(chat, fake_llm, llm_project, tmp_path
     send_line(pane, "change the greeting")
     screen = pane.wait_for("Changed the greeting.")
     assert (llm_project / "app.py").read_text() == 'print("goodbye")\n'
-    capture = "\n".join(line.rstrip() for line in screen.rstrip().splitlines()) + "\n"
+    capture = re.sub(r"\n{3,}", "\n\n", "\n".join(line.rstrip() for line in screen.rstrip().splitlines())) + "\n"
     (tmp_path / "chat_edit.txt").write_text(capture)
     ARTEFACTS.mkdir(exist_ok=True)
     (ARTEFACTS / "chat_edit.txt").write_text(capture)
