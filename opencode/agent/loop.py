@@ -79,6 +79,7 @@ class AgentLoop:
         self.warnings: list[str] = []
         self.exit_code = 0
         self.final_text = ""
+        self.streamed: list[str] = []  # the text of the reply streaming now
         self.seat = Seat(agent, setup.agents, permissions, setup.person)
         self.compactor = Compactor(setup.client, setup.model)
         self.ctx = self._tool_context()
@@ -160,9 +161,13 @@ class AgentLoop:
 
     def stop_records(self, reason: str, error: OpencodeError) -> list[dict[str, Any]]:
         """The last records of a run stopped from outside (a timeout, Ctrl-C). Calls
-        cut off are saved as failed, so a resumed session tells the model so."""
+        cut off are saved as failed, so a resumed session tells the model so; a reply
+        cut off mid-stream keeps the text that had arrived."""
         self.exit_code = error.exit_code
         for message in self.session.messages[-1:]:
+            partial = "".join(self.streamed)
+            if partial and message.get("role") == "assistant" and not any(p.get("type") == "text" for p in message.get("parts", ())):
+                self.session.add_part(message, text_part(partial))
             for part in message.get("parts", ()):
                 if part.get("type") == "tool" and part.get("status") == "running":
                     note = f"stopped before it finished ({error.message})"
@@ -177,14 +182,17 @@ class AgentLoop:
         request = Request(self.setup.model, messages, tools=self.seat.tool_schemas(self.setup.registry) or None, temperature=self.agent.temperature)
         message = self.session.add_message("assistant", [], agent=self.agent.name, model=self.setup.model.name)
         completion = None
+        self.streamed = []
         async for kind, value in self.setup.client.stream(request):
             if kind == "text":
+                self.streamed.append(value)
                 yield protocol.record("text_delta", text=value)
             elif kind == "retry":
                 yield protocol.record("retry", **value)
             elif kind == "done":
                 completion = value
         assert completion is not None
+        self.streamed = []
         if completion.reasoning:
             self.session.add_part(message, reasoning_part(completion.reasoning))
         if completion.text:

@@ -18,6 +18,7 @@ SECTIONS: dict[str, dict[str, tuple[str, str]]] = {
     }
     | {"todo": ("opencode.cli.todo_cmd:todo", "Track tasks: add, list, done")},
     "Agents": {
+        "chat": ("opencode.cli.chat_cmd:chat", "Chat with the agent in a terminal (bare 'opencode' does too)"),
         "run": ("opencode.cli.run_cmd:run", "Run the agent on a message headless, or a recipe: run FILE.toml|NAME"),
         "recipe": ("opencode.cli.recipe_cmd:recipe", "Recipes: list, show, validate"),
         "agent": ("opencode.cli.run_cmd:agent", "List agents, or run one: agent NAME \"task\""),

@@ -39,6 +39,8 @@ def run(args: list[str]) -> int:
         split = split_root_options(args)
         if split is not None:
             options, rest = split
+            if not rest and _at_terminal():
+                return _click([*args, "chat"])  # bare ``opencode`` (or ``opencode DIR``) at a terminal
             if not rest or rest[0] in ("-h", "--help"):
                 sys.stdout.write(_root_help(options))
                 return 0
@@ -65,6 +67,14 @@ def run(args: list[str]) -> int:
     except BrokenPipeError:
         _silence_stdout()
         return 141
+
+
+def _at_terminal() -> bool:
+    """Whether a person is at this process's terminal: stdin and stdout are ttys."""
+    try:
+        return sys.stdin.isatty() and sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        return False
 
 
 def _root_help(options: dict[str, Any]) -> str:
