@@ -65,9 +65,7 @@ async def run_turn(
         async for record in task.records():
             records.append(record)
             state.note(record)
-            view.show(record)
-            if record.get("type") == "error":
-                show_hint(view, record)
+            view.show(record)  # an error's hint is drawn with it
 
     consumer = asyncio.ensure_future(consume())
     try:
@@ -81,10 +79,3 @@ async def run_turn(
     if cancelled:
         view.console.print("(cancelled)", style="yellow", markup=False)
     return records
-
-
-def show_hint(view: ChatView, record: dict[str, Any]) -> None:
-    """An error's hint (how to fix it: ``opencode auth login PROVIDER``), under it."""
-    hint = (record.get("error") or {}).get("hint")
-    if hint:
-        view.console.print(f"  hint: {hint}", markup=False, style="dim")

@@ -57,7 +57,7 @@ def test_tool_call_summary(chat, fake_llm, llm_project):
     pane.wait_for(PROMPT)
     send_line(pane, "what is in notes.txt?")
     screen = pane.wait_for("It has two lines.")
-    assert "[1] read" in screen
+    assert "[1] ✓ read notes.txt (2 lines)" in screen
     send_line(pane, "/expand 1")
     pane.wait_for("beta")
 
@@ -146,8 +146,8 @@ def test_missing_key_is_shown_in_the_chat(chat, fake_llm):
     pane = chat(with_keys=False)
     pane.wait_for(PROMPT)
     send_line(pane, "hello?")
-    screen = pane.wait_for("OPENAI_API_KEY")
-    assert "Error:" in screen and "Traceback" not in screen
+    screen = pane.wait_for("auth login openai")
+    assert "✗ OPENAI_API_KEY not found" in screen and "Traceback" not in screen
     send_line(pane, "/help")
     pane.wait_for("/sessions")
 
