@@ -43,3 +43,24 @@ def with_sigint(command: list[str], *, ignored: bool = False) -> list[str]:
     fork of a threaded test worker, which can hang the child before it ever execs."""
     trap = 'trap "" INT' if ignored else "trap - INT"
     return ["sh", "-c", f'{trap}; exec "$@"', "sh", *command]
+
+
+def where_stuck(pid: int) -> str:
+    """What ``pid`` and its descendants wait on (state and kernel wait channel, per
+    thread), for the message of a test whose command never got going."""
+    lines = []
+    pending = [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            for tid in sorted(os.listdir(f"/proc/{current}/task")):
+                base = f"/proc/{current}/task/{tid}"
+                state = Path(f"{base}/stat").read_text().split(") ", 1)[-1].split()[0]
+                wchan = Path(f"{base}/wchan").read_text() or "-"
+                cmd = Path(f"/proc/{current}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")[:80]
+                lines.append(f"{current}/{tid} {state} {wchan} {cmd}")
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+        except OSError:
+            continue
+        pending += [int(child) for child in children]
+    return "\n".join(lines)

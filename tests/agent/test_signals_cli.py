@@ -18,7 +18,7 @@ import pytest
 
 from fakellm.script import Reply
 from helpers import opencode_command
-from procs import alive_with, marker, wait_gone, with_sigint
+from procs import alive_with, marker, wait_gone, where_stuck, with_sigint
 
 
 def start(cwd: Path, env: dict, *args: str, ignore_sigint: bool = False) -> subprocess.Popen:
@@ -29,14 +29,15 @@ def start(cwd: Path, env: dict, *args: str, ignore_sigint: bool = False) -> subp
     )
 
 
-def wait_for_processes(proc: subprocess.Popen, tag: str, count: int = 1, within: float = 30) -> None:
+def wait_for_processes(proc: subprocess.Popen, tag: str, count: int = 1, within: float = 60) -> None:
     deadline = time.monotonic() + within
     while len(alive_with(f"sleep {tag}")) < count and time.monotonic() < deadline and proc.poll() is None:
         time.sleep(0.05)
     if len(alive_with(f"sleep {tag}")) < count:
+        stuck = where_stuck(proc.pid)
         proc.kill()
         stdout, stderr = proc.communicate(timeout=10)
-        raise AssertionError(f"the command never started\n{stdout}\n{stderr}")
+        raise AssertionError(f"the command never started\n{stdout}\n{stderr}\nwhere the processes wait:\n{stuck}")
     # The signal is for a command that runs. (One that lands in the millisecond while
     # asyncio is still wiring the new process's pipes cancels that, and tools/_proc.py
     # never learns the process group to stop: a known gap, not this test's subject.)
