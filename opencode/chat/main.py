@@ -9,6 +9,7 @@ once, so the prompt takes typing before the model library is ready.
 from __future__ import annotations
 
 import asyncio
+import errno
 import importlib
 import threading
 from pathlib import Path
@@ -20,6 +21,10 @@ if TYPE_CHECKING:
     from ..app.workspace import Workspace
     from ..protocol import PipedInput
     from .status import ChatState
+
+
+#: The exit status when the terminal hangs up, as for a SIGHUP.
+HUNG_UP = 129
 
 
 def run_chat(
@@ -55,6 +60,10 @@ def run_chat(
         if piped is not None and not piped.is_empty:
             chat.say("(the piped input is context for your first message)", style="dim")
         return asyncio.run(chat.run())
+    except OSError as exc:
+        if exc.errno not in (errno.EIO, errno.ENXIO):
+            raise
+        return HUNG_UP  # the terminal went away (window closed, ssh dropped): nobody to tell
     finally:
         terminal.close()
 

@@ -11,7 +11,7 @@ import re
 
 from ..errors import OpencodeError
 from .commands import STOP, all_names, dispatch
-from .keys import CLEAR, NEW, QUIT, QUIT_KEY, SWITCH, EscWatcher, prompt_bindings
+from .keys import PALETTE, QUIT_KEY, SWITCH, EscWatcher, prompt_bindings
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -108,6 +108,20 @@ class Chat:
         if self.state.agent in names and len(names) > 1:
             self.state.agent = names[(names.index(self.state.agent) + 1) % len(names)]
 
+    async def palette(self) -> str:
+        """Ctrl+P: a command picked from all of them; one that wants an argument goes to
+        the input box to be finished, the others run at once."""
+        from .commands import BUILTINS, NEEDS_ARGUMENT
+        from .pickers import palette_choices, pick
+
+        name = await pick(self, "Command? (type to filter, Esc: none)", palette_choices(self))
+        if name is None:
+            return ""
+        if name in NEEDS_ARGUMENT or name not in BUILTINS:
+            self.typeahead[:] = list(f"/{name} ")
+            return ""
+        return f"/{name}"
+
     async def run(self) -> int:
         """Chat until quit. The terminal stays raw throughout, so keys typed between
         a turn and the next prompt arrive as typed (Enter is not made a Ctrl-J)."""
@@ -130,9 +144,12 @@ class Chat:
             if line == SWITCH:
                 self.switch_agent()
                 continue
-            line = {QUIT: "/quit", NEW: "/new", CLEAR: "/clear"}.get(line, line).strip()
+            if line == PALETTE:
+                line = await self.palette()
+            line = line.strip()
             if not line:
                 continue
+            self.view.user(line)  # the prompt erases itself: a key's empty line leaves nothing
             self.watcher.start()  # keys typed while busy wait for the next prompt
             try:
                 if await self.send(line) is STOP:
@@ -156,8 +173,9 @@ class Chat:
             history=FileHistory(str(history)),
             completer=make_completer(lambda: all_names(self), agents, self.files),
             complete_while_typing=False,
-            key_bindings=prompt_bindings(),
+            key_bindings=prompt_bindings(self.state.toggle_help),
             bottom_toolbar=self.state.toolbar,
             input=self.terminal.input,
             output=self.terminal.output,
+            erase_when_done=True,
         )

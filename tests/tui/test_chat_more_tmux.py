@@ -4,6 +4,7 @@ continuing a session, mistakes shown as one line."""
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 from fakellm.script import Reply
@@ -93,3 +94,16 @@ def test_unknown_session_at_launch_exits_2(chat, fake_llm):
     pane = chat("--session", "deadbeef")
     screen = pane.wait_for("[exit 2]")
     assert "Traceback" not in screen
+
+
+def test_a_terminal_that_goes_away_ends_chat_without_a_traceback(chat, fake_llm, tmp_path):
+    log, pidfile = tmp_path / "stderr.txt", tmp_path / "pid"
+    pane = chat(command=f"echo $$ > {pidfile}; exec {' '.join(opencode_command())} chat 2>{log}")
+    pane.wait_for(PROMPT)
+    pid = int(pidfile.read_text())
+    pane.kill()  # the window closes: the terminal hangs up
+    deadline = time.monotonic() + 30
+    while Path(f"/proc/{pid}").exists() and "zombie" not in Path(f"/proc/{pid}/status").read_text(errors="replace"):
+        assert time.monotonic() < deadline, "chat still runs after its terminal went away"
+        time.sleep(0.05)
+    assert "Traceback" not in log.read_text()
