@@ -102,6 +102,11 @@ class EscWatcher:
             if watching:
                 self.start()
 
+    def take_pending(self) -> None:
+        """Keep what was typed before the keyboard was watched (chat starting, the
+        terminal still cooked: Enter came as a newline) for the first prompt."""
+        self._keys()
+
     def _keys(self) -> None:
         from prompt_toolkit.keys import Keys
 

@@ -50,16 +50,17 @@ def run_chat(
 
     terminal = open_terminal(stdin, stdout)
     try:
-        piped = read_piped() if read_piped is not None else None
-        threading.Thread(target=importlib.import_module, args=("litellm",), daemon=True).start()
-        workspace = Workspace(cwd, env, flags=flags, profile=profile)
-        state = initial_state(workspace, agent, model, continue_last, session)
-        chat = Chat(workspace, terminal, state, piped)
-        for warning in workspace.warnings:
-            chat.say(f"warning: {warning}", style="yellow")
-        if piped is not None and not piped.is_empty:
-            chat.say("(the piped input is context for your first message)", style="dim")
-        return asyncio.run(chat.run())
+        with terminal.input.raw_mode():  # from here on keys typed ahead are not echoed
+            piped = read_piped() if read_piped is not None else None
+            threading.Thread(target=importlib.import_module, args=("litellm",), daemon=True).start()
+            workspace = Workspace(cwd, env, flags=flags, profile=profile)
+            state = initial_state(workspace, agent, model, continue_last, session)
+            chat = Chat(workspace, terminal, state, piped)
+            for warning in workspace.warnings:
+                chat.say(f"warning: {warning}", style="yellow")
+            if piped is not None and not piped.is_empty:
+                chat.say("(the piped input is context for your first message)", style="dim")
+            return asyncio.run(chat.run())
     except OSError as exc:
         if exc.errno not in (errno.EIO, errno.ENXIO):
             raise

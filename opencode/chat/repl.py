@@ -126,6 +126,7 @@ class Chat:
         """Chat until quit. The terminal stays raw throughout, so keys typed between
         a turn and the next prompt arrive as typed (Enter is not made a Ctrl-J)."""
         with self.terminal.input.raw_mode():
+            self.watcher.take_pending()
             return await self._loop()
 
     async def _loop(self) -> int:

@@ -40,6 +40,11 @@ class Pane:
         """Literal text, as typed."""
         self._tmux("send-keys", "-t", "0", "-l", text)
 
+    def paste(self, text: str) -> None:
+        """``text`` pasted, wrapped in bracketed-paste marks when the program asked for them."""
+        self._tmux("set-buffer", "--", text)
+        self._tmux("paste-buffer", "-p", "-d", "-t", "0")
+
     def screen(self) -> str:
         return self._tmux("capture-pane", "-p", "-t", "0", "-S", "-200")
 
