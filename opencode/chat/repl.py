@@ -12,6 +12,7 @@ import re
 from ..errors import OpencodeError
 from .commands import STOP, all_names, dispatch
 from .keys import PALETTE, QUIT_KEY, SWITCH, EscWatcher, prompt_bindings
+from .titling import Retitler
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -37,6 +38,8 @@ class Chat:
         self._files: list[str] | None = None
         self.typeahead: list[str] = []
         self.watcher = EscWatcher(terminal.input, lambda: None, self.typeahead)
+        self.retitler = Retitler(workspace, state, self._redraw)
+        self._prompt: Any = None
 
     # -- what commands use -------------------------------------------------------
 
@@ -79,7 +82,14 @@ class Chat:
         from .turn import run_turn
 
         piped, self.piped = self.piped, None  # the pipe seeds the first message only
-        await run_turn(self.workspace, self.terminal, self.view, self.state, prompt, piped=piped, agent=agent, model=model, watcher=self.watcher)
+        fresh = self.state.session_id is None
+        records = await run_turn(self.workspace, self.terminal, self.view, self.state, prompt, piped=piped, agent=agent, model=model, watcher=self.watcher)
+        if fresh and self.state.session_id is not None and records[-1].get("reason") == "completed":
+            self.retitler.start(self.state.session_id, prompt, records[-1].get("text") or "")
+
+    def _redraw(self) -> None:
+        if self._prompt is not None:
+            self._prompt.app.invalidate()
 
     # -- the loop ------------------------------------------------------------------
 
@@ -127,10 +137,13 @@ class Chat:
         a turn and the next prompt arrive as typed (Enter is not made a Ctrl-J)."""
         with self.terminal.input.raw_mode():
             self.watcher.take_pending()
-            return await self._loop()
+            try:
+                return await self._loop()
+            finally:
+                self.retitler.cancel()
 
     async def _loop(self) -> int:
-        session = self._prompt_session()
+        session = self._prompt = self._prompt_session()
         while True:
             now, sent, later = "".join(self.typeahead).partition("\r")
             self.typeahead[:] = list(later)
@@ -152,6 +165,7 @@ class Chat:
                 continue
             self.view.user(line)  # the prompt erases itself: a key's empty line leaves nothing
             self.watcher.start()  # keys typed while busy wait for the next prompt
+            self.retitler.busy = True
             try:
                 if await self.send(line) is STOP:
                     return 0
@@ -159,6 +173,8 @@ class Chat:
                 self.error(error)
             finally:
                 self.watcher.stop()
+                self.retitler.busy = False
+                self.retitler.apply()
 
     def _prompt_session(self):
         from prompt_toolkit import PromptSession
