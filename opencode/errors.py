@@ -131,3 +131,26 @@ class Interrupted(OpencodeError):
 
     exit_code = 130
     code = "interrupted"
+
+
+def from_dict(body: dict[str, Any]) -> OpencodeError:
+    """The error an ``error`` record describes, of the class its ``code`` names (or the
+    nearest one: ``usage.bad_file`` is a ``UsageError``), so a command that got the
+    record from a server fails exactly as if the error had happened in-process."""
+    code = str(body.get("code") or "error")
+    classes = {cls.code: cls for cls in _subclasses(OpencodeError)}
+    wanted = code
+    while wanted not in classes and "." in wanted:
+        wanted = wanted.rsplit(".", 1)[0]
+    cls = classes.get(wanted, OpencodeError)
+    error = cls(str(body.get("message") or code), hint=body.get("hint"), **(body.get("details") or {}))
+    if cls.code != code:
+        error.code = code  # keep the precise code in what it writes
+    return error
+
+
+def _subclasses(cls: type) -> list[type]:
+    found = []
+    for sub in cls.__subclasses__():
+        found += [sub, *_subclasses(sub)]
+    return found
