@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from ..agent.seams import Person
     from ..paths import PathPolicy
     from ..protocol import PipedInput
+    from ..session.lock import SessionLock
     from .workspace import Workspace
 
 
@@ -76,13 +77,42 @@ class AgentTask:
         self.loop: AgentLoop | None = None
 
     async def records(self) -> AsyncIterator[dict[str, Any]]:
+        lock: SessionLock | None = None
         try:
+            lock = self._continued_lock()
+            if lock is not None:
+                await lock.acquire()
             loop, content = self._build()
+            if lock is None:
+                lock = self.workspace.sessions.locked(loop.session.id, wait=0)
+                await lock.acquire()
         except OpencodeError as error:
+            if lock is not None:
+                lock.release()
             self.exit_code = error.exit_code
             for record in ended_before_start(error):
                 yield record
             return
+        try:
+            async for record in self._run(loop, content):
+                yield record
+        finally:
+            lock.release()
+
+    def _continued_lock(self) -> SessionLock | None:
+        """The lock of the session this run continues (held for the whole run, so
+        that two runs on one session take turns), or None for a new session."""
+        store, options = self.workspace.sessions, self.options
+        if options.session:
+            session_id: str | None = store.resolve(options.session)[0]
+        elif options.continue_last:
+            latest = store.latest()
+            session_id = latest.id if latest is not None else None
+        else:
+            return None
+        return store.locked(session_id) if session_id else None
+
+    async def _run(self, loop: AgentLoop, content: str) -> AsyncIterator[dict[str, Any]]:
         self.loop = loop
         timeout = self.options.timeout
         try:
