@@ -4,7 +4,6 @@ model is the fake model server; tests talk to it with httpx and websockets."""
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import threading
@@ -79,14 +78,33 @@ def serve_env(env: dict[str, str], keys: dict[str, str]) -> dict[str, str]:
 
 
 @pytest.fixture
-def server(llm_project: Path, serve_env: dict[str, str]):
-    (llm_project / "opencode.toml").write_text((llm_project / "opencode.toml").read_text() + "[server]\npermission_timeout = 30\nheartbeat = 0.5\n")
-    started = start_server(llm_project, serve_env)
-    try:
-        yield started
-    finally:
-        started.stop()
+def make_server(llm_project: Path, serve_env: dict[str, str]):
+    """``make_server(toml="", *args, env=None)``: a server on the project, with ``toml``
+    added to its opencode.toml; all stopped after the test."""
+    started: list[Server] = []
+    config = llm_project / "opencode.toml"
+    base = config.read_text()
+
+    def make(toml: str = "", *args: str, env: dict[str, str] | None = None, headers: dict[str, str] | None = None) -> Server:
+        config.write_text(base + toml)
+        started.append(start_server(llm_project, env or serve_env, *args, headers=headers))
+        return started[-1]
+
+    yield make
+    for one in started:
+        one.stop()
 
 
-def pass_env(**extra: str) -> dict[str, str]:
-    return {**os.environ, **extra}
+@pytest.fixture
+def server(make_server) -> Server:
+    return make_server("[server]\npermission_timeout = 30\nheartbeat = 0.5\n")
+
+
+@pytest.fixture
+def cli(oc, keys):
+    """``oc`` with the model keys the server has too."""
+
+    def call(*args: str, **kw):
+        return oc(*args, extra_env=keys, **kw)
+
+    return call
