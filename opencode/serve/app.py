@@ -18,6 +18,7 @@ from starlette.staticfiles import StaticFiles
 from . import openapi, routes_chat, routes_config, routes_events, routes_sessions, routes_tools
 from .auth import Guard
 from .errors import HANDLERS
+from .limits import BodyLimit
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -42,5 +43,6 @@ def create_app(state: ServerState) -> Starlette:
     middleware = [
         Middleware(CORSMiddleware, allow_origins=state.origins, allow_methods=["GET", "POST", "PATCH", "DELETE"], allow_headers=["authorization", "content-type"]),
         Middleware(Guard, state=state),
+        Middleware(BodyLimit, state=state),
     ]
-    return Starlette(routes=routes, middleware=middleware, exception_handlers=HANDLERS, max_body_size=state.max_body)  # type: ignore[arg-type]
+    return Starlette(routes=routes, middleware=middleware, exception_handlers=HANDLERS)  # type: ignore[arg-type]
