@@ -35,7 +35,7 @@ def routes(state: ServerState) -> list[Route | WebSocketRoute]:
 
     async def stream(request: Request):
         turn = Turn(state, chat_request(await json_body(request))).start()
-        return sse.response(sse.with_heartbeats(turn.records(), state.heartbeat))
+        return sse.response(turn.frames(state.heartbeat))
 
     async def ws(socket: WebSocket) -> None:
         await socket.accept()

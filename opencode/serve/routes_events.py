@@ -10,7 +10,7 @@ from . import sse
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, AsyncIterator
+    from typing import AsyncIterator
 
     from starlette.requests import Request
 
@@ -20,15 +20,15 @@ if TYPE_CHECKING:
 def routes(state: ServerState) -> list[Route]:
     async def events(request: Request):
         queue = state.hub.subscribe()
+        queue.put_nowait(protocol.record("hello", server="opencode"))
 
-        async def drain() -> AsyncIterator[dict[str, Any] | None]:
+        async def frames() -> AsyncIterator[bytes]:
             try:
-                yield protocol.record("hello", server="opencode")
-                while (event := await queue.get()) is not None:
-                    yield event
+                async for frame in sse.from_queue(queue, state.heartbeat):
+                    yield frame
             finally:
                 state.hub.unsubscribe(queue)
 
-        return sse.response(sse.with_heartbeats(drain(), state.heartbeat))
+        return sse.response(frames())
 
     return [Route("/api/events", events, methods=["GET"])]

@@ -82,6 +82,7 @@ class Turn:
         try:
             async for record in self.task.records():
                 self.emit(record)
+                await asyncio.sleep(0)  # let the stream send it before the run goes on
         finally:
             self.queue.put_nowait(END)
 
@@ -94,6 +95,16 @@ class Turn:
         try:
             while (record := await self.queue.get()) is not END:
                 yield record
+        finally:
+            self.cancel()
+
+    async def frames(self, heartbeat: float) -> AsyncIterator[bytes]:
+        """The turn as server-sent events; leaving early cancels the turn."""
+        from . import sse
+
+        try:
+            async for frame in sse.from_queue(self.queue, heartbeat):
+                yield frame
         finally:
             self.cancel()
 
