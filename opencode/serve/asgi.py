@@ -17,11 +17,14 @@ if TYPE_CHECKING:
 
 
 def from_environment() -> Starlette:
+    from ..llm.environment import LITELLM_ENVIRONMENT
     from .app import create_app
     from .auth import PASSWORD_ENV
     from .state import ServerState
 
-    env = dict(os.environ)
+    env = dict(os.environ)  # as the process started: what tools and config see
+    for name, value in LITELLM_ENVIRONMENT.items():
+        os.environ.setdefault(name, value)  # this face owns its process (llm.environment)
     state = ServerState(Path.cwd(), env, password=env.get(PASSWORD_ENV) or None)
     if state.password is None:
         state.hosts = ["127.0.0.1", "localhost", "[::1]"]

@@ -88,3 +88,15 @@ def test_configured_cors_origins_are_allowed(make_server):
     server = make_server('[server]\ncors = ["http://localhost:5173"]\n')
     answer = server.client.get("/api/sessions", headers={"Origin": "http://localhost:5173"})
     assert answer.status_code == 200 and answer.headers["access-control-allow-origin"] == "http://localhost:5173"
+
+
+def test_a_port_in_use_is_one_clear_line(llm_project, serve_env):
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen(1)
+    try:
+        result = run(["serve", "--port", str(taken.getsockname()[1])], cwd=llm_project, env=serve_env, timeout=60)
+    finally:
+        taken.close()
+    assert result.code == 2
+    assert "cannot listen" in result.stderr and "Traceback" not in result.stderr
