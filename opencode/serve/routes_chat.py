@@ -65,7 +65,8 @@ def _status(records: list[dict[str, Any]], exit_code: int) -> int:
     could not start (an unknown agent, no key) gets the status of its error."""
     if exit_code == 0 or any(r["type"] == "step_start" for r in records):
         return 200
-    return {2: 400, 3: 403, 4: 502}.get(exit_code, 200)
+    error = next((r["error"] for r in records if r["type"] == "error"), {})
+    return 409 if error.get("code") == "busy" else {2: 400, 3: 403, 4: 502}.get(exit_code, 200)
 
 
 class WebSocketChat:

@@ -68,3 +68,10 @@ def test_oversized_bodies_are_413(make_server):
     is_error(server.client.post("/api/tools/write", json={"path": "big.txt", "content": "x" * 5000}), 413)
     is_error(server.client.post("/api/chat/message", content=b"{" + b" " * 5000 + b"}", headers={"content-type": "application/json"}), 413)
     assert server.client.post("/api/tools/write", json={"path": "small.txt", "content": "x" * 100}).status_code == 200
+
+
+def test_a_turn_that_cannot_start_gets_its_errors_status(server):
+    answer = server.client.post("/api/chat/message", json={"message": "hi", "agent": "no-such-agent"})
+    body = answer.json()
+    assert answer.status_code == 400 and body["exit_code"] == 2
+    assert [r["type"] for r in body["records"]] == ["error", "done"]
