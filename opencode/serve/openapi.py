@@ -24,6 +24,7 @@ API: list[tuple[str, str, str]] = [
     ("POST", "/api/chat/message", "Run one turn, answered whole: {message, session_id?, agent?, model?}"),
     ("POST", "/api/chat/stream", "Run one turn; its records as server-sent events"),
     ("GET", "/api/chat/ws", "WebSocket: {type: message, content, session_id?} in, records out; {type: cancel}"),
+    ("POST", "/api/ask", "Ask one question as opencode ask does: {prompt, input?, files?, model?, stream?, ...}; records as SSE"),
     ("GET", "/api/tools", "The registry's tools with their JSON Schemas"),
     ("POST", "/api/tools/{name}", "Call a tool with the body as its parameters (the tool_result record)"),
     ("GET", "/api/files", "List a folder of the project: ?path= (the ls tool's record)"),

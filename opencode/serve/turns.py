@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 END = None
 #: The keys a chat request may carry besides the message.
-OPTIONS = {"session_id": str, "agent": str, "model": str, "max_turns": int, "yes": bool, "allow": list, "timeout": (int, float)}
+OPTIONS = {"session_id": str, "agent": str, "model": str, "max_turns": int, "yes": bool, "allow": list, "timeout": (int, float), "input": str}
 
 
 def chat_request(body: Any, text_key: str = "message") -> dict[str, Any]:
@@ -63,7 +63,8 @@ class Turn:
             session=request.get("session_id"),
         )
         person = HttpPerson(state.asks, self.emit, self.session_id, state.permission_timeout)
-        self.task = AgentTask(state.workspace, request["message"], options, person=person)
+        piped = protocol.parse_input(request["input"]) if request.get("input") else None  # what a pipe would give the CLI
+        self.task = AgentTask(state.workspace, request["message"], options, piped=piped, person=person)
         self._consumer: asyncio.Task[None] | None = None
 
     def session_id(self) -> str | None:

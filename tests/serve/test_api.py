@@ -161,3 +161,23 @@ def test_sigterm_stops_the_server(server):
 
     assert server.stop(signal.SIGTERM) == 143
     assert "Traceback" not in "".join(server.lines)
+
+
+def test_ask_gives_the_records_of_opencode_ask(server, fake_llm, cli):
+    fake_llm.script(Reply.text("a short answer", chunks=2))
+    records = server.stream_records("/api/ask", {"prompt": "explain", "input": "def f(): pass\n", "stream": True})
+    fake_llm.script(Reply.text("a short answer", chunks=2))
+    piped = cli("ask", "explain", "--stream", "--json", input="def f(): pass\n")
+    assert piped.code == 0, piped.stderr
+    assert [r["type"] for r in records] == [r["type"] for r in piped.records] == ["text_delta", "text_delta", "message"]
+    assert records[-1]["text"] == piped.records[-1]["text"] == "a short answer"
+    assert set(records[-1]) == set(piped.records[-1])
+    assert "def f(): pass" in fake_llm.requests[-2].text
+    failed = server.stream_records("/api/ask", {"prompt": "", "input": ""})
+    assert failed[-1]["type"] == "error" and failed[-1]["error"]["code"] == "usage"
+
+
+def test_chat_takes_piped_input(server, fake_llm):
+    fake_llm.script(Reply.text("seen"))
+    server.client.post("/api/chat/message", json={"message": "review this", "input": "diff --git a/x b/x\n"})
+    assert "diff --git a/x b/x" in fake_llm.requests[-1].text
