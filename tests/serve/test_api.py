@@ -181,3 +181,10 @@ def test_chat_takes_piped_input(server, fake_llm):
     fake_llm.script(Reply.text("seen"))
     server.client.post("/api/chat/message", json={"message": "review this", "input": "diff --git a/x b/x\n"})
     assert "diff --git a/x b/x" in fake_llm.requests[-1].text
+
+
+def test_sigint_stops_the_server_as_ctrl_c_stops_any_command(server):
+    import signal
+
+    assert server.stop(signal.SIGINT) == 130
+    assert "Traceback" not in "".join(server.lines)
