@@ -6,7 +6,9 @@ person, undo snapshots), feeds it the prompt with any piped context, and yields 
 run's records. Every run ends with a ``done`` record: after a failure before the loop
 could start (no key, an unknown agent), after ``timeout`` seconds, and when the task
 running it is cancelled (Ctrl-C, a client that went away); ``exit_code`` is then the
-run's exit status.
+run's exit status. A run holds its session's lock (``SessionStore.locked``) from
+loading it to its last save, so two runs on one session, in one process or two, take
+turns; one that waits too long ends ``busy``.
 """
 
 from __future__ import annotations
@@ -77,20 +79,12 @@ class AgentTask:
         self.loop: AgentLoop | None = None
 
     async def records(self) -> AsyncIterator[dict[str, Any]]:
-        lock: SessionLock | None = None
         try:
-            lock = self._continued_lock()
-            if lock is not None:
-                await lock.acquire()
-            loop, content = self._build()
-            if lock is None:
-                lock = self.workspace.sessions.locked(loop.session.id, wait=0)
-                await lock.acquire()
-        except OpencodeError as error:
-            if lock is not None:
-                lock.release()
+            lock, loop, content = await self._prepare()
+        except (OpencodeError, asyncio.CancelledError) as stopped:
+            error = stopped if isinstance(stopped, OpencodeError) else Interrupted("interrupted")
             self.exit_code = error.exit_code
-            for record in ended_before_start(error):
+            for record in ended_before_start(error, "error" if error is stopped else "interrupted"):
                 yield record
             return
         try:
@@ -98,6 +92,23 @@ class AgentTask:
                 yield record
         finally:
             lock.release()
+
+    async def _prepare(self) -> tuple[SessionLock, AgentLoop, str]:
+        """The loop and the prompt, with the lock of the run's session held (a
+        continued session's is waited for; a new one's is free)."""
+        lock = self._continued_lock()
+        if lock is not None:
+            await lock.acquire()
+        try:
+            loop, content = self._build()
+            if lock is None:
+                lock = self.workspace.sessions.locked(loop.session.id, wait=0)
+                await lock.acquire()
+        except BaseException:
+            if lock is not None:
+                lock.release()
+            raise
+        return lock, loop, content
 
     def _continued_lock(self) -> SessionLock | None:
         """The lock of the session this run continues (held for the whole run, so
