@@ -81,8 +81,10 @@ class WebSocketChat:
 
     async def run(self) -> None:
         try:
-            while True:
-                raw = await self.socket.receive_text()
+            while (message := await self.socket.receive())["type"] != "websocket.disconnect":
+                raw = message.get("text")
+                if raw is None:  # a binary frame: JSON text expected, but decode what came
+                    raw = (message.get("bytes") or b"").decode("utf-8", "replace")
                 await self._handle(raw)
         except WebSocketDisconnect:
             pass

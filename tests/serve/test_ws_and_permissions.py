@@ -39,6 +39,8 @@ def test_websocket_message_in_records_out(server, fake_llm):
         assert second[-1]["session_id"] == session_id
         ws.send("not json")
         assert json.loads(ws.recv(timeout=10))["type"] == "error"
+        ws.send(b"\xff\xfe binary")
+        assert json.loads(ws.recv(timeout=10))["type"] == "error"
         ws.send(json.dumps({"type": "message", "session_id": "abcdef12", "content": "x"}))
         refused = json.loads(ws.recv(timeout=10))
         assert refused["type"] == "error" and refused["status"] == 404
