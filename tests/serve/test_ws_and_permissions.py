@@ -129,3 +129,16 @@ def test_a_deny_answer_and_a_bad_answer(make_server, fake_llm, project):
     ask = next(r for r in records if r["type"] == "permission_request")
     bad = server.client.post(f"/api/sessions/{ask['session_id']}/permissions/{ask['request_id']}", json={"answer": "maybe"})
     assert bad.status_code == 400
+
+
+def test_websocket_cancel_stops_a_running_tool(server, fake_llm, project):
+    fake_llm.script(Reply.tool_call("bash", {"command": "echo started; sleep 30; touch after-the-sleep"}), Reply.text("never asked"))
+    with connect(ws_url(server), open_timeout=10) as ws:
+        ws.send(json.dumps({"type": "message", "content": "run the slow command", "yes": True}))
+        for _ in range(50):
+            if json.loads(ws.recv(timeout=60))["type"] == "tool_call":
+                break
+        ws.send(json.dumps({"type": "cancel"}))
+        rest = receive_until_done(ws)
+    assert rest[-1]["reason"] == "interrupted"
+    assert not (project / "after-the-sleep").exists()
