@@ -6,7 +6,9 @@
     ├── ModelError             1    model.error         the model answered with nonsense
     ├── UsageError             2    usage               bad usage or bad input
     │   ├── InvalidParams      2    usage.invalid_params  parameters fail the tool's schema
-    │   └── ConfigError        2    config.invalid      a config file is broken
+    │   ├── ConfigError        2    config.invalid      a config file is broken
+    │   ├── NotFound           2    usage               no such session or tool (HTTP 404)
+    │   └── Busy               2    busy                a session another run is writing (HTTP 409)
     ├── PermissionDenied       3    permission.denied   a path or tool is not allowed
     ├── ProviderError          4    provider.error      the provider refused or failed
     │   ├── AuthError          4    provider.auth       no key, or a key was refused
@@ -84,6 +86,17 @@ class ConfigError(UsageError):
     """A config file that cannot be read: syntax error or a value of the wrong type."""
 
     code = "config.invalid"
+
+
+class NotFound(UsageError):
+    """A name that matches nothing: an unknown session id or tool. Still a usage
+    error (same code, same exit status); the HTTP face answers it with 404."""
+
+
+class Busy(UsageError):
+    """A session that another run (this process or another) is writing right now."""
+
+    code = "busy"
 
 
 class PermissionDenied(OpencodeError):
