@@ -8,6 +8,9 @@ WebSocket alike.
 - A browser page from another origin is refused (a request with an ``Origin`` that
   is not the server's own or one in ``[server] cors``): a page on the web cannot
   drive the agent on this machine, over fetch or a WebSocket.
+- A command of the same user attached to the server (``opencode ask``, ``run``) shows
+  the token of the server's entry in the user's runtime folder instead
+  (``X-Opencode-Token``, see ``opencode.rendezvous``).
 - The ``Host`` header must name the server (when it is on loopback), so a DNS name
   pointed at 127.0.0.1 does not make another site the server's "own origin".
 """
@@ -63,6 +66,17 @@ def authorized(header: str | None, password: str) -> bool:
     return hmac.compare_digest(given.encode("utf-8"), password.encode("utf-8"))
 
 
+def attached(headers: dict[str, str], state: ServerState, path: str) -> bool:
+    """A command of this server's user (warm attach: the token of its entry in the
+    user's runtime folder), or the proof route, which is open to anyone."""
+    from .routes_attach import PATH, TOKEN_HEADER
+
+    if path == PATH:
+        return True
+    token = headers.get(TOKEN_HEADER)
+    return bool(token and state.attach_token and hmac.compare_digest(token.encode("utf-8"), state.attach_token.encode("utf-8")))
+
+
 class Guard:
     """ASGI middleware applying the rules of the module docstring."""
 
@@ -73,7 +87,7 @@ class Guard:
         if scope["type"] not in ("http", "websocket"):
             return await self.app(scope, receive, send)
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
-        problem = self._problem(headers)
+        problem = self._problem(headers, scope.get("path", ""))
         if problem is None:
             return await self.app(scope, receive, send)
         status, message = problem
@@ -81,7 +95,7 @@ class Guard:
             return await send({"type": "websocket.close", "code": 1008, "reason": message})
         await _refuse(send, status, message, self.state.password is not None and status == 401)
 
-    def _problem(self, headers: dict[str, str]) -> tuple[int, str] | None:
+    def _problem(self, headers: dict[str, str], path: str) -> tuple[int, str] | None:
         state = self.state
         host = headers.get("host", "").lower()
         if state.hosts and host not in state.hosts and host.rpartition(":")[0] not in state.hosts:
@@ -89,7 +103,7 @@ class Guard:
         origin = headers.get("origin")
         if origin is not None and origin not in state.origins and origin.lower() not in (f"http://{host}", f"https://{host}"):
             return 403, f"origin {origin} is not allowed (see [server] cors)"
-        if state.password is not None and not authorized(headers.get("authorization"), state.password):
+        if state.password is not None and not authorized(headers.get("authorization"), state.password) and not attached(headers, state, path):
             return 401, "this server needs its password (Authorization: Bearer, or HTTP Basic)"
         return None
 

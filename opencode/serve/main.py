@@ -12,6 +12,7 @@ import socket
 import sys
 from pathlib import Path
 
+from ..rendezvous import publish, withdraw
 from .auth import PASSWORD_ENV, check_bind, is_loopback
 
 TYPE_CHECKING = False
@@ -49,13 +50,29 @@ def run_server(
     _allow(state, host, actual)
     url = f"http://{_bracket(host)}:{actual}"
     (announce or _stderr)(f"opencode serve: listening on {url}" + ("" if password is None else " (password required)"))
+    entry = _publish(state, env, host, url)
     try:
         _serve(state, sock)
     except KeyboardInterrupt:
         return 130
     finally:
         sock.close()
+        if entry is not None:
+            withdraw(entry, state.attach_token or "")
     return 0
+
+
+def _publish(state: ServerState, env: Mapping[str, str], host: str, url: str) -> Path | None:
+    """Make the server findable by this user's ``ask`` and ``run`` in the same
+    directory (on loopback only: that is where they look)."""
+    if not is_loopback(host):
+        return None
+    try:
+        entry, state.attach_token = publish(state.workspace.cwd, state.workspace.data_dir, env, url)
+    except OSError as exc:
+        _stderr(f"opencode serve: warning: commands cannot attach to this server ({exc.strerror})")
+        return None
+    return entry
 
 
 def bind(host: str, port: int) -> socket.socket:

@@ -37,6 +37,7 @@ class ServerState:
         self.origins = origins or []  # the origins a browser may call from (CORS)
         self.hosts = hosts or []  # the Host headers accepted (none: any)
         self.hub = EventHub()
+        self.attach_token: str | None = None  # set once published for warm attach
         self.asks = PendingAsks()
         self.workspace = self._new_workspace()
 

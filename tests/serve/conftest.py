@@ -79,14 +79,15 @@ def serve_env(env: dict[str, str], keys: dict[str, str]) -> dict[str, str]:
 
 @pytest.fixture
 def make_server(llm_project: Path, serve_env: dict[str, str]):
-    """``make_server(toml="", *args, env=None)``: a server on the project, with ``toml``
-    added to its opencode.toml; all stopped after the test."""
+    """``make_server(toml="", *args, env=None, replace=(old, new))``: a server on the
+    project, with ``toml`` added to its opencode.toml (and ``old`` in it made ``new``);
+    all stopped after the test."""
     started: list[Server] = []
     config = llm_project / "opencode.toml"
     base = config.read_text()
 
-    def make(toml: str = "", *args: str, env: dict[str, str] | None = None, headers: dict[str, str] | None = None) -> Server:
-        config.write_text(base + toml)
+    def make(toml: str = "", *args: str, env: dict[str, str] | None = None, headers: dict[str, str] | None = None, replace: tuple[str, str] | None = None) -> Server:
+        config.write_text((base.replace(*replace) if replace else base) + toml)
         started.append(start_server(llm_project, env or serve_env, *args, headers=headers))
         return started[-1]
 
@@ -104,7 +105,7 @@ def server(make_server) -> Server:
 def cli(oc, keys):
     """``oc`` with the model keys the server has too."""
 
-    def call(*args: str, **kw):
-        return oc(*args, extra_env=keys, **kw)
+    def call(*args: str, extra_env: dict | None = None, **kw):
+        return oc(*args, extra_env={**keys, **(extra_env or {})}, **kw)
 
     return call
