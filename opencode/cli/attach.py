@@ -91,20 +91,22 @@ class Server:
             connection.close()
 
     def _events(self, response: http.client.HTTPResponse) -> Iterator[dict[str, Any]]:
-        data: list[str] = []
+        """Parse the event stream as it arrives: whatever bytes are there are read at
+        once (a 500-piece answer is a few reads, not a thousand line reads)."""
+        pending = b""
         while True:
             try:
-                line = response.readline()
+                block = response.read1(65536)
             except (OSError, http.client.HTTPException) as exc:
                 raise self._lost(exc) from None
-            if not line:
+            if not block:
                 return
-            text = line.decode("utf-8").rstrip("\r\n")
-            if text.startswith("data:"):
-                data.append(text[5:].lstrip(" "))
-            elif not text and data:
-                yield json.loads("\n".join(data))
-                data = []
+            pending += block
+            *events, pending = pending.split(b"\n\n")
+            for event in events:
+                data = [line[5:].lstrip(b" ") for line in event.split(b"\n") if line.startswith(b"data:")]
+                if data:
+                    yield json.loads(b"\n".join(data))
 
     def _lost(self, exc: BaseException) -> NetworkError:
         return NetworkError(f"the opencode server at {self.published.url} stopped answering ({exc})", hint="run with --no-attach")
