@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from .attach_options import attach_options, attached_server
+from .attach_options import attach_options, attached_server, using
 from .clickutil import leaf
 
 
@@ -41,7 +41,7 @@ def ask(runtime, prompt, files, system, model, temperature, max_tokens, schema, 
     )
     server = attached_server(runtime, attach_url, no_attach)
     if server is not None:
-        answer = _show_attached(runtime, server, options, runtime.read_stdin())
+        answer = _show_attached(runtime, using(runtime, server), options, runtime.read_stdin())
     else:
         answer = signals.run(_show(runtime, options, runtime.read_stdin()))
     runtime.finish()

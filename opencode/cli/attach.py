@@ -90,6 +90,19 @@ class Server:
         finally:
             connection.close()
 
+    def post(self, path: str, payload: bytes) -> None:
+        """A small request beside the stream (an answer to an ask); its failure is the
+        stream's to report."""
+        headers = {"Content-Type": "application/json", TOKEN_HEADER: self.published.token}
+        connection = http.client.HTTPConnection(self.host, self.port, timeout=HELLO_TIMEOUT * 5)
+        try:
+            connection.request("POST", path, body=payload, headers=headers)
+            connection.getresponse().read()
+        except (OSError, http.client.HTTPException):
+            pass
+        finally:
+            connection.close()
+
     def _events(self, response: http.client.HTTPResponse) -> Iterator[dict[str, Any]]:
         """Parse the event stream as it arrives: whatever bytes are there are read at
         once (a 500-piece answer is a few reads, not a thousand line reads)."""

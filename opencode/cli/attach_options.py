@@ -39,7 +39,10 @@ def attached_server(runtime: Any, url: str | None, no_attach: bool) -> Any:
         return None  # settings given on this command line: the server was started with its own
     from . import attach as client
 
-    server = client.find(runtime, url)
-    if server is not None:
-        runtime.diag.info(f"attached to the opencode server at {server.published.url} (--no-attach runs here)")
+    return client.find(runtime, url)
+
+
+def using(runtime: Any, server: Any) -> Any:
+    """Say (with -v) that this command runs on ``server``; returns it."""
+    runtime.diag.info(f"attached to the opencode server at {server.published.url} (--no-attach runs here)")
     return server

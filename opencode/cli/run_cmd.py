@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import click
 
+from .attach_options import attach_options, attached_server
+from .attach_run import attachable
 from .clickutil import leaf
 from .recipe_cmd import RECIPE_ONLY, given_recipe_options, recipe_options, run_recipe
 
@@ -38,8 +40,9 @@ def run_options(fn):
     return fn
 
 
-def run_agent(runtime: Runtime, prompt: str, agent: str | None = None, answers: str | None = None, **options: Any) -> int:
+def run_agent(runtime: Runtime, prompt: str, agent: str | None = None, answers: str | None = None, server: Any = None, **options: Any) -> int:
     """Run one agent task headless and show its records; returns the exit status.
+    With ``server`` (warm attach) the task runs there when its options allow.
 
     Whatever happens, in a pipe the last record is ``done``: also when the options
     are wrong or the piped input never finishes arriving (Ctrl-C).
@@ -58,6 +61,11 @@ def run_agent(runtime: Runtime, prompt: str, agent: str | None = None, answers: 
         return _ended(view, ended_before_start(Interrupted(signals.description()), "interrupted"), Interrupted.exit_code)
     from .terminal_person import TerminalPerson
 
+    if server is not None and attachable(options, answers):
+        from .attach_options import using
+        from .attach_run import run_attached
+
+        return run_attached(runtime, using(runtime, server), view, prompt, agent, options, piped)
     task = AgentTask(runtime.workspace, prompt, task_options, piped=piped, person=TerminalPerson() if runtime.interactive else None)
     signals.run(_show(task, view))
     return task.exit_code
@@ -113,8 +121,9 @@ def _answers(raw: str | None) -> Any:
 @click.option("--agent", "agent_name", help="The primary agent to use (default: build)")
 @run_options
 @recipe_options
+@attach_options
 @leaf
-def run(runtime, message, agent_name, **options) -> None:
+def run(runtime, message, agent_name, attach_url, no_attach, **options) -> None:
     """Run the agent on MESSAGE without a person watching (stdin becomes context), or
     run a recipe: a FILE.toml or the NAME of one (opencode recipe list).
 
@@ -137,7 +146,8 @@ def run(runtime, message, agent_name, **options) -> None:
         raise UsageError(f"{flag} applies to a recipe (FILE.toml or a recipe name), not to a message")
     for name in RECIPE_ONLY:
         options.pop(name, None)
-    raise SystemExit(run_agent(runtime, " ".join(message).strip(), agent_name, **options))
+    server = attached_server(runtime, attach_url, no_attach)
+    raise SystemExit(run_agent(runtime, " ".join(message).strip(), agent_name, server=server, **options))
 
 
 class AgentGroup(click.Group):

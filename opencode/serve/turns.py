@@ -25,7 +25,10 @@ if TYPE_CHECKING:
 
 END = None
 #: The keys a chat request may carry besides the message.
-OPTIONS = {"session_id": str, "agent": str, "model": str, "max_turns": int, "yes": bool, "allow": list, "timeout": (int, float), "input": str}
+OPTIONS = {
+    "session_id": str, "agent": str, "model": str, "max_turns": int, "yes": bool, "allow": list, "timeout": (int, float), "input": str,
+    "ask_person": bool,  # false: nobody can be asked, as in a headless opencode run (an ask is a denial at once)
+}
 
 
 def chat_request(body: Any, text_key: str = "message") -> dict[str, Any]:
@@ -62,7 +65,7 @@ class Turn:
             timeout=request.get("timeout"), yes=bool(request.get("yes")), allow=tuple(request.get("allow") or ()),
             session=request.get("session_id"),
         )
-        person = HttpPerson(state.asks, self.emit, self.session_id, state.permission_timeout)
+        person = HttpPerson(state.asks, self.emit, self.session_id, state.permission_timeout) if request.get("ask_person", True) else None
         piped = protocol.parse_input(request["input"]) if request.get("input") else None  # what a pipe would give the CLI
         self.task = AgentTask(state.workspace, request["message"], options, piped=piped, person=person)
         self._consumer: asyncio.Task[None] | None = None

@@ -106,3 +106,67 @@ def test_a_server_killed_mid_answer_is_exit_4_not_a_hang(make_server, cli, fake_
     done = cli("ask", "--stream", "q", timeout=60)
     assert done.code == 4 and "stopped" in done.stderr and "Traceback" not in done.stderr
     assert time.monotonic() - started < 50
+
+
+def comparable(records: list[dict]) -> list[tuple]:
+    """What must match between an attached and an in-process run: the records' types
+    and keys, and what tools returned."""
+    return [(r["type"], tuple(sorted(r)), r.get("error") if r["type"] == "tool_result" else None) for r in records if r["type"] != "text_delta"]
+
+
+def test_an_attached_run_gives_the_records_and_status_of_an_in_process_one(server, cli, fake_llm, llm_project):
+    (llm_project / "notes.txt").write_text("alpha\n")
+    for _ in range(2):
+        fake_llm.script(Reply.tool_call("read", {"path": "notes.txt"}), Reply.text("It says alpha."))
+    here = cli("run", "--json", "--no-attach", "what is in notes.txt?")
+    there = cli("-v", "run", "--json", "what is in notes.txt?")
+    assert ATTACHED in there.stderr
+    assert here.code == there.code == 0
+    assert comparable(here.records) == comparable(there.records)
+    assert there.records[-1]["type"] == "done" and there.records[-1]["text"] == "It says alpha."
+
+
+def test_a_headless_attached_run_is_denied_as_an_in_process_one(server, cli, fake_llm, llm_project):
+    for _ in range(2):
+        fake_llm.script(Reply.tool_call("bash", {"command": "echo hi > made.txt"}), Reply.text("Could not."))
+    here = cli("run", "--json", "--no-attach", "make a file")
+    started = time.monotonic()
+    there = cli("-v", "run", "--json", "make a file")
+    assert ATTACHED in there.stderr and time.monotonic() - started < 20  # no wait for an answer nobody gives
+    assert here.code == there.code
+    assert comparable(here.records) == comparable(there.records)
+    assert not (llm_project / "made.txt").exists()
+    assert "permission_request" not in [r["type"] for r in there.records]
+
+
+def test_attached_run_options_reach_the_server(server, cli, fake_llm, llm_project):
+    fake_llm.script(Reply.tool_call("bash", {"command": "echo hi > made.txt"}), Reply.text("Made it."))
+    done = cli("-v", "run", "--yes", "make a file")
+    assert ATTACHED in done.stderr and done.code == 0 and "Made it." in done.stdout
+    assert (llm_project / "made.txt").read_text() == "hi\n"
+    fake_llm.script(Reply.tool_call("read", {"path": "made.txt"}), Reply.tool_call("read", {"path": "made.txt"}))
+    limited = cli("-v", "run", "--max-turns", "1", "read it twice")
+    assert ATTACHED in limited.stderr and limited.code == 5
+
+
+def test_options_the_server_does_not_take_run_here(server, cli, fake_llm):
+    fake_llm.script(Reply.text("Cheap."))
+    done = cli("-v", "run", "--max-cost", "1", "hello")
+    assert done.code == 0 and ATTACHED not in done.stderr
+
+
+def test_an_attached_run_at_a_terminal_asks_the_person_there(server, fake_llm, llm_project, serve_env):
+    from helpers import opencode_command
+    from tui.tmux import Pane
+
+    fake_llm.script(Reply.tool_call("bash", {"command": "echo hi > asked.txt"}), Reply.text("Made after asking."))
+    pane = Pane(llm_project, {**serve_env, "TERM": "xterm-256color"}, " ".join([*opencode_command(), "-v", "run", "make a file"]))
+    try:
+        pane.wait_for("Allow once", timeout=30)
+        assert ATTACHED in pane.screen()
+        pane.send("Enter")
+        pane.wait_for("Made after asking.", timeout=30)
+        pane.wait_for("[exit 0]")
+    finally:
+        pane.kill()
+    assert (llm_project / "asked.txt").read_text() == "hi\n"
