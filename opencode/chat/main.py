@@ -40,10 +40,13 @@ def run_chat(
     read_piped: Callable[[], PipedInput | None] | None = None,
     stdin: Any = None,
     stdout: Any = None,
+    on_terminal: Callable[[], list[str]] | None = None,
 ) -> int:
     """Chat until the person quits; returns the exit status. No terminal, an unknown
     agent or session: an ``OpencodeError`` before anything is drawn. ``read_piped``
-    reads what was piped in; it is called once a terminal is found."""
+    reads what was piped in; it is called once a terminal is found, as is
+    ``on_terminal``, which starts what goes with a chat (the HTTP API) and returns
+    lines to show about it."""
     from ..app.workspace import Workspace
     from .repl import Chat
     from .terminal import open_terminal
@@ -58,6 +61,8 @@ def run_chat(
             chat = Chat(workspace, terminal, state, piped)
             for warning in workspace.warnings:
                 chat.say(f"warning: {warning}", style="yellow")
+            for notice in on_terminal() if on_terminal is not None else ():
+                chat.say(notice, style="dim")
             if piped is not None and not piped.is_empty:
                 chat.say("(the piped input is context for your first message)", style="dim")
             return asyncio.run(chat.run())

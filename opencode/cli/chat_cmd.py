@@ -26,12 +26,39 @@ def chat(runtime, agent_name, model, continue_last, session) -> None:
       opencode chat
       opencode chat -c
       git diff | opencode chat      (the diff is context for the first message)
+
+    The HTTP API is served beside it (opencode --port N chat; --no-server for none).
     """
     import opencode.chat.main  # the one part of the chat face the CLI may import
 
-    raise SystemExit(
-        opencode.chat.main.run_chat(
+    served: list = []
+    try:
+        code = opencode.chat.main.run_chat(
             runtime.cwd, runtime.env, flags=runtime.flags, profile=runtime.profile, agent=agent_name, model=model,
-            continue_last=continue_last, session=session, read_piped=runtime.read_stdin,
+            continue_last=continue_last, session=session, read_piped=runtime.read_stdin, on_terminal=lambda: _serve_api(runtime, served),
         )
-    )
+    finally:
+        for api in served:
+            api.stop()
+    raise SystemExit(code)
+
+
+def _serve_api(runtime, served: list) -> list[str]:
+    """The HTTP API beside the chat, as the root command does (``--port``, default
+    ``[server] port`` or 4096; ``--no-server`` or ``[server] enabled = false``: none);
+    the lines chat shows about it. A port in use is one of those lines, not a failure:
+    the chat matters more."""
+    if runtime.flags.get("server.enabled") is False:
+        return []
+    import opencode.serve.main  # the server face's entry, as for opencode serve
+
+    from ..errors import OpencodeError
+
+    try:
+        api = opencode.serve.main.serve_in_background(runtime.cwd, runtime.env, flags=runtime.flags, profile=runtime.profile)
+    except OpencodeError as error:
+        return [f"the HTTP API is not served: {error.message} (--port N to choose another, --no-server for none)"]
+    if api is None:
+        return []
+    served.append(api)
+    return [f"HTTP API on {api.url} (opencode ask and run here use it; --no-server for none)"]

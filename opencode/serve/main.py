@@ -38,6 +38,79 @@ def run_server(
     after a signal, as every command). ``host``/``port`` None: ``[server]`` in the
     config (127.0.0.1:4096). A public ``host`` without ``OPENCODE_SERVER_PASSWORD``
     is a ``UsageError`` raised before anything is bound."""
+    listening = _listen(cwd, env, flags, profile, host, port)
+    (announce or _stderr)(f"opencode serve: listening on {listening.url}" + ("" if listening.state.password is None else " (password required)"))
+    try:
+        _uvicorn(listening.state).run(sockets=[listening.sock])
+    except KeyboardInterrupt:
+        return 130
+    finally:
+        listening.close()
+    return 0
+
+
+def serve_in_background(
+    cwd: Path, env: Mapping[str, str], *, flags: Mapping[str, Any] | None = None, profile: str | None = None, port: int | None = None,
+) -> Background | None:
+    """The API served from a thread beside the chat (``opencode`` at a terminal, as the
+    spec's root command does), on loopback; None when ``[server] enabled = false``.
+    A port in use is a ``UsageError``, raised before the thread starts."""
+    import threading
+
+    listening = _listen(cwd, env, flags, profile, None, port)
+    if listening.state.setting("enabled", True) is False:
+        listening.close()
+        return None
+    background = Background(listening)
+    threading.Thread(target=background.run, name="opencode-api", daemon=True).start()
+    return background
+
+
+class _Listening:
+    """A bound socket, its server's state and URL, and its entry for warm attach."""
+
+    def __init__(self, state: ServerState, sock: socket.socket, url: str, entry: Path | None) -> None:
+        self.state, self.sock, self.url, self.entry = state, sock, url, entry
+
+    def close(self) -> None:
+        self.sock.close()
+        if self.entry is not None:
+            withdraw(self.entry, self.state.attach_token or "")
+
+
+class Background:
+    """A server running in a thread of this process; ``stop()`` ends it. uvicorn and
+    Starlette are imported in that thread, so the chat's prompt does not wait for them."""
+
+    def __init__(self, listening: _Listening) -> None:
+        import threading
+
+        self.url, self._listening = listening.url, listening
+        self._server: Any = None
+        self._stopping = False
+        self._ready, self._done = threading.Event(), threading.Event()
+
+    def run(self) -> None:
+        try:
+            self._server = _uvicorn(self._listening.state)
+            self._ready.set()
+            if not self._stopping:
+                self._server.run(sockets=[self._listening.sock])
+        finally:
+            self._ready.set()
+            self._done.set()
+
+    def stop(self, timeout: float = 5.0) -> None:
+        self._stopping = True
+        self._ready.wait(timeout)
+        if self._server is not None:
+            self._server.should_exit = True
+        self._listening.state.hub.close()
+        self._done.wait(timeout)
+        self._listening.close()
+
+
+def _listen(cwd: Path, env: Mapping[str, str], flags: Mapping[str, Any] | None, profile: str | None, host: str | None, port: int | None) -> _Listening:
     from .state import ServerState
 
     password = env.get(PASSWORD_ENV) or None
@@ -49,17 +122,7 @@ def run_server(
     actual = sock.getsockname()[1]
     _allow(state, host, actual)
     url = f"http://{_bracket(host)}:{actual}"
-    (announce or _stderr)(f"opencode serve: listening on {url}" + ("" if password is None else " (password required)"))
-    entry = _publish(state, env, host, url)
-    try:
-        _serve(state, sock)
-    except KeyboardInterrupt:
-        return 130
-    finally:
-        sock.close()
-        if entry is not None:
-            withdraw(entry, state.attach_token or "")
-    return 0
+    return _Listening(state, sock, url, _publish(state, env, host, url))
 
 
 def _publish(state: ServerState, env: Mapping[str, str], host: str, url: str) -> Path | None:
@@ -105,17 +168,16 @@ def _bracket(host: str) -> str:
     return f"[{host}]" if ":" in host and not host.startswith("[") else host
 
 
-def _serve(state: ServerState, sock: socket.socket) -> None:
+def _uvicorn(state: ServerState) -> Any:
     import uvicorn
 
     from .app import create_app
 
     config = uvicorn.Config(
-        create_app(state), log_level="warning", ws="websockets", ws_max_size=state.max_body, lifespan="off",
+        create_app(state), log_level="warning", ws="websockets-sansio", ws_max_size=state.max_body, lifespan="off",
         timeout_graceful_shutdown=3, access_log=False,
     )
-    server = _Server(config, state)
-    server.run(sockets=[sock])
+    return _Server(config, state)
 
 
 def _stderr(line: str) -> None:

@@ -137,3 +137,26 @@ def test_without_a_small_model_the_title_is_the_first_prompt(chat, fake_llm, llm
     pane.wait_for("plain title please │")
     time.sleep(0.5)
     assert len(fake_llm.chat_requests) == 1
+
+
+def test_chat_serves_the_api_beside_it_and_commands_attach(chat, fake_llm, llm_project, env, keys):
+    import re
+    import subprocess
+
+    pane = chat(command=" ".join([*opencode_command(), "--port", "0", "chat"]))
+    screen = pane.wait_for("HTTP API on http://127.0.0.1:")
+    url = re.search(r"HTTP API on (http://127\.0\.0\.1:\d+)", screen).group(1)
+    fake_llm.script(Reply.text("Answered by the chat's server."))
+    done = subprocess.run([*opencode_command(), "-v", "ask", "hello"], cwd=llm_project, env={**env, **keys}, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and "Answered by the chat's server." in done.stdout
+    assert f"attached to the opencode server at {url}" in done.stderr
+    pane.send("C-q")
+    pane.wait_for("[exit 0]")
+    after = subprocess.run([*opencode_command(), "-v", "ask", "--attach", url, "hello"], cwd=llm_project, env={**env, **keys}, capture_output=True, text=True, timeout=60)
+    assert after.returncode == 2  # the chat took its server with it
+
+
+def test_no_server_serves_nothing(chat, fake_llm):
+    pane = chat()
+    pane.wait_for(PROMPT)
+    assert "HTTP API" not in pane.screen()
