@@ -63,7 +63,7 @@ def configured_servers(config: Any) -> list[ServerConfig]:
     servers = section.get("servers", {}) if isinstance(section, dict) else {}
     if not isinstance(servers, dict):
         return []
-    return [_checked(name, table) for name, table in servers.items()]
+    return [checked(name, table) for name, table in servers.items()]
 
 
 def named_only(config: Any) -> list[str]:
@@ -72,7 +72,7 @@ def named_only(config: Any) -> list[str]:
     return [str(name) for name in servers] if isinstance(servers, list) else []
 
 
-def _checked(name: str, table: Any) -> ServerConfig:
+def checked(name: str, table: Any) -> ServerConfig:
     where = f"[mcp.servers.{name}]"
     if not _NAME.match(name):
         raise ConfigError(f"{where}: a server name may hold only letters, digits, '_' and '-'", key=f"mcp.servers.{name}")
