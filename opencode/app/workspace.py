@@ -108,7 +108,7 @@ class Workspace:
         if self.mcp_servers:
             from ..mcpclient.source import McpSource
 
-            deferred.append(McpSource(self.mcp))
+            deferred.append(McpSource(lambda: self.mcp))
         registry = Registry.from_config(self.config, deferred=deferred)
         for warning in registry.warnings:
             self.warn(warning)

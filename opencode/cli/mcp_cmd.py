@@ -108,9 +108,9 @@ def resources(runtime, server: str | None) -> None:
 @leaf
 def serve(runtime, http: bool, port: int) -> None:
     """Be an MCP server: the tools, recipes and commands, over stdio (or --http)."""
-    from ..mcpserve.main import main
+    import opencode.mcpserve.main  # the one part of the MCP server face the CLI may import
 
-    raise SystemExit(main(runtime, http=http, port=port))
+    raise SystemExit(opencode.mcpserve.main.main(runtime, http=http, port=port))
 
 
 def _config_file(runtime, global_: bool):

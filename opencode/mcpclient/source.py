@@ -39,16 +39,18 @@ class McpSource:
     """A deferred tool source: calling it starts the hub's servers and registers
     their tools (see ``tools.Registry``'s ``deferred``)."""
 
-    def __init__(self, hub: Hub) -> None:
-        self.hub = hub
+    def __init__(self, hub: Callable[[], Hub]) -> None:
+        self.hub = hub  # made when first called: the hub's module imports asyncio
 
     def __call__(self, register: Register) -> None:
-        for name, connection in self.hub.start().items():
+        hub = self.hub()
+        for name, connection in hub.start().items():
             for tool in connection.tools:
-                register(self.spec(name, connection.server.permission, tool))
+                register(self.spec(hub, name, connection.server.permission, tool))
 
-    def spec(self, server: str, permission: Any, tool: Any) -> ToolSpec:
-        hub, remote = self.hub, tool.name
+    @staticmethod
+    def spec(hub: Hub, server: str, permission: Any, tool: Any) -> ToolSpec:
+        remote = tool.name
 
         async def run(params: dict[str, Any], ctx: Any) -> ToolResult:
             result = await hub.acall(server, remote, params)
