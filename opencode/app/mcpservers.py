@@ -13,7 +13,7 @@ from ..errors import UsageError
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from pathlib import Path
-    from typing import Any
+    from typing import Any, Callable
 
     from ..mcpclient.config import ServerConfig
     from ..tools.execute import ToolOutcome
@@ -109,3 +109,49 @@ def remove(path: Path, name: str) -> None:
 
     if not remove_key(path, f"mcp.servers.{name}"):
         raise UsageError(f"no MCP server named {name!r} in {path}")
+
+
+# -- OAuth ---------------------------------------------------------------------
+
+
+def authorize(workspace: Workspace, name: str, say: Callable[[str], None], *, browser: bool, timeout: float = 300) -> int:
+    """Sign in to remote server ``name`` (OAuth, in the browser); its tool count."""
+    import asyncio
+
+    from ..mcpclient.oauth import authorize as sign_in
+    from ..mcpclient.tokens import TokenFile
+
+    config = server(workspace, name)
+    if config.transport != "http":
+        raise UsageError(f"MCP server {name!r} is a local command: OAuth is for remote servers (url = ...)")
+    return asyncio.run(sign_in(config, TokenFile(workspace.data_dir), workspace.env, say, browser=browser, timeout=timeout))
+
+
+def authorizations(workspace: Workspace) -> list[dict[str, Any]]:
+    """Each remote server and whether tokens are stored for it (never the tokens)."""
+    import time
+
+    from ..mcpclient.tokens import TokenFile
+
+    stored = TokenFile(workspace.data_dir).load()
+    rows = []
+    for config in workspace.mcp_servers:
+        if config.transport != "http":
+            continue
+        entry = stored.get(config.name) if isinstance(stored.get(config.name), dict) else {}
+        has = bool(entry.get("tokens")) and entry.get("url") == config.url
+        expires = entry.get("expires_at") if has else None
+        rows.append({
+            "name": config.name, "url": config.url, "authorized": has,
+            "refreshable": has and bool(entry["tokens"].get("refresh_token")),
+            "expires_in_s": int(expires - time.time()) if expires else None,
+        })
+    return rows
+
+
+def logout(workspace: Workspace, name: str) -> None:
+    """Forget the tokens and registration stored for server ``name``."""
+    from ..mcpclient.tokens import TokenFile
+
+    if not TokenFile(workspace.data_dir).remove(name):
+        raise UsageError(f"no stored sign-in for MCP server {name!r}", hint="opencode mcp auth list shows them")

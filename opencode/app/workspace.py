@@ -127,8 +127,9 @@ class Workspace:
     def mcp(self) -> Hub:
         """The run's MCP servers; none is started before a tool of theirs is needed."""
         from ..mcpclient.hub import Hub
+        from ..mcpclient.tokens import TokenFile
 
-        return Hub(self.mcp_servers, self.env, self.root, self.data_dir / "mcp" / "logs", self.warn)
+        return Hub(self.mcp_servers, self.env, self.root, self.data_dir / "mcp" / "logs", self.warn, TokenFile(self.data_dir))
 
     def close(self) -> None:
         """End what the run started: the MCP servers and their process groups."""

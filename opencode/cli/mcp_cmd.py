@@ -102,6 +102,32 @@ def resources(runtime, server: str | None) -> None:
         runtime.emit(protocol.record("mcp_resource", **row, text=f"{row['server']}\t{row['uri']}\t{row.get('name', '')}\n"))
 
 
+@mcp.command("auth")
+@click.argument("words", nargs=-1, metavar="NAME | list | logout NAME")
+@click.option("--timeout", type=float, default=300, show_default=True, help="Seconds to wait for the sign-in")
+@leaf
+def auth(runtime, words: tuple[str, ...], timeout: float) -> None:
+    """Sign in to a remote server with OAuth (NAME), list sign-ins, or log out.
+
+    The authorization URL is printed on stderr (and opened in the browser at a
+    terminal); the redirect comes back to a listener on 127.0.0.1.
+    """
+    ws = runtime.workspace
+    if words == ("list",):
+        for row in mcpservers.authorizations(ws):
+            state = "signed in" if row["authorized"] else "not signed in"
+            runtime.emit(protocol.record("mcp_auth", **row, text=f"{row['name']}\t{state}\t{row['url']}\n"))
+    elif len(words) == 2 and words[0] == "logout":
+        mcpservers.logout(ws, words[1])
+        runtime.emit(protocol.record("mcp_auth", name=words[1], action="logout", text=f"logged out of {words[1]}\n"))
+    elif len(words) == 1:
+        say = lambda text: (runtime.stderr.write(text + "\n"), runtime.stderr.flush())  # noqa: E731
+        count = mcpservers.authorize(ws, words[0], say, browser=runtime.interactive, timeout=timeout)
+        runtime.emit(protocol.record("mcp_auth", name=words[0], action="login", tools=count, text=f"signed in to {words[0]} ({count} tools)\n"))
+    else:
+        raise UsageError("usage: opencode mcp auth NAME | list | logout NAME")
+
+
 @mcp.command("serve")
 @click.option("--http", "http", is_flag=True, help="Serve streamable HTTP on 127.0.0.1 instead of stdio")
 @click.option("--port", type=int, default=0, show_default=True, help="The HTTP port (0: one the system picks, printed on stderr)")

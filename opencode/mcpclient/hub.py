@@ -23,14 +23,16 @@ if TYPE_CHECKING:
     from typing import Any, Callable, Coroutine, Mapping
 
     from .config import ServerConfig
+    from .tokens import TokenFile
 
 
 class Hub:
     def __init__(
         self, servers: list[ServerConfig], env: Mapping[str, str], cwd: Path, log_dir: Path, warn: Callable[[str], None],
+        tokens: TokenFile | None = None,
     ) -> None:
         self.servers = [s for s in servers if s.enabled]
-        self.env, self.cwd, self.log_dir, self.warn = env, cwd, log_dir, warn
+        self.env, self.cwd, self.log_dir, self.warn, self.tokens = env, cwd, log_dir, warn, tokens
         self.connections: dict[str, Connection] = {}
         self.failures: dict[str, str] = {}
         self.started = False
@@ -79,7 +81,7 @@ class Hub:
         for server in self.servers:
             log = open(self.log_dir / f"{server.name}.log", "a", encoding="utf-8")  # noqa: SIM115 - closed in close()
             self._logs.append(log)
-            connection = Connection(server, self.env, str(self.cwd), log)
+            connection = Connection(server, self.env, str(self.cwd), log, self.tokens)
             connection.start()
             pending[server.name] = connection
         results = await asyncio.gather(*(self._wait_ready(c) for c in pending.values()), return_exceptions=True)
@@ -152,4 +154,8 @@ def _reason(exc: BaseException, connection: Connection) -> str:
     text = f"{type(inner).__name__}: {inner}" if str(inner) else type(inner).__name__
     if isinstance(inner, FileNotFoundError):
         return f"command not found: {connection.server.command}"
+    from ..errors import OpencodeError
+
+    if isinstance(inner, OpencodeError):
+        return inner.message.replace("auth NAME", f"auth {connection.server.name}")
     return text

@@ -15,23 +15,26 @@ if TYPE_CHECKING:
 
 
 @contextlib.asynccontextmanager
-async def http_transport(url: str, headers: Mapping[str, str], timeout: float) -> AsyncIterator[Any]:
+async def http_transport(url: str, headers: Mapping[str, str], timeout: float, auth: Any = None) -> AsyncIterator[Any]:
+    """Streams to ``url``; ``auth`` is an httpx auth (the OAuth provider), or None."""
     import httpx2
     from mcp.client.sse import sse_client
     from mcp.client.streamable_http import streamable_http_client
 
-    if not await _speaks_streamable(url, headers, timeout):
-        async with sse_client(url, headers=dict(headers), timeout=timeout) as streams:
+    if not await _speaks_streamable(url, headers, timeout, signed_in=auth is not None):
+        async with sse_client(url, headers=dict(headers), timeout=timeout, auth=auth) as streams:
             yield streams
         return
-    async with httpx2.AsyncClient(headers=dict(headers), timeout=httpx2.Timeout(timeout, read=max(timeout, 300))) as http:
+    limits = httpx2.Timeout(timeout, read=max(timeout, 300))
+    async with httpx2.AsyncClient(headers=dict(headers), timeout=limits, auth=auth) as http:
         async with streamable_http_client(url, http_client=http) as streams:
             yield streams
 
 
-async def _speaks_streamable(url: str, headers: Mapping[str, str], timeout: float) -> bool:
+async def _speaks_streamable(url: str, headers: Mapping[str, str], timeout: float, signed_in: bool) -> bool:
     """Whether ``url`` takes a streamable-HTTP POST: an SSE-only server answers 4xx
-    (404 or 405); a network failure is left for the real connection to report."""
+    (404 or 405); a network failure is left for the real connection to report. A 401
+    without stored tokens means the server wants a sign-in (``AuthRequired``)."""
     import httpx2
 
     probe = {"jsonrpc": "2.0", "id": 0, "method": "ping"}
@@ -41,4 +44,8 @@ async def _speaks_streamable(url: str, headers: Mapping[str, str], timeout: floa
             response = await http.post(url, json=probe)
     except httpx2.HTTPError:
         return True
+    if response.status_code == 401 and not signed_in:
+        from .oauth import AuthRequired
+
+        raise AuthRequired("it needs you to sign in: run opencode mcp auth NAME")
     return response.status_code not in (404, 405)

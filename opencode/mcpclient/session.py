@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from typing import Any, Mapping, TextIO
 
     from .config import ServerConfig
+    from .tokens import TokenFile
 
 
 class ServerFailed(ToolError):
@@ -30,8 +31,8 @@ class ServerFailed(ToolError):
 class Connection:
     """A server's live session: ``tools``, ``prompts``, ``resources`` once ``ready``."""
 
-    def __init__(self, server: ServerConfig, env: Mapping[str, str], cwd: str, errlog: TextIO) -> None:
-        self.server, self.env, self.cwd, self.errlog = server, env, cwd, errlog
+    def __init__(self, server: ServerConfig, env: Mapping[str, str], cwd: str, errlog: TextIO, tokens: TokenFile | None = None) -> None:
+        self.server, self.env, self.cwd, self.errlog, self.tokens = server, env, cwd, errlog, tokens
         self.client: Any = None
         self.tools: list[Any] = []
         self.ready: asyncio.Future[None] = asyncio.get_running_loop().create_future()
@@ -81,7 +82,12 @@ class Connection:
         if server.transport == "http":
             from .remote import http_transport
 
-            return http_transport(server.url, server.expanded(server.headers, self.env), server.timeout)
+            auth = None
+            if self.tokens is not None and self.tokens.entry(server.name, server.url):
+                from .oauth import provider
+
+                auth = provider(server, self.tokens)  # signed in: the stored tokens, refreshed
+            return http_transport(server.url, server.expanded(server.headers, self.env), server.timeout, auth=auth)
         from mcp.client.stdio import StdioServerParameters, stdio_client
 
         params = StdioServerParameters(
