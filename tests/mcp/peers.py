@@ -57,19 +57,20 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_everything_http(tmp: Path) -> tuple[subprocess.Popen, str]:
-    """server-everything over streamable HTTP on a free loopback port; (process, url)."""
+def start_everything_http(tmp: Path, mode: str = "streamableHttp") -> tuple[subprocess.Popen, str]:
+    """server-everything over streamable HTTP (or ``mode="sse"``, the older transport)
+    on a free loopback port; (process, url)."""
     port = free_port()
     log = open(tmp / "everything-http.log", "wb")
     proc = subprocess.Popen(
-        [peer("mcp-server-everything"), "streamableHttp"], env={**os.environ, "PORT": str(port)},
+        [peer("mcp-server-everything"), mode], env={**os.environ, "PORT": str(port)},
         stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
     )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return proc, f"http://127.0.0.1:{port}/mcp"
+                return proc, f"http://127.0.0.1:{port}/{'sse' if mode == 'sse' else 'mcp'}"
         except OSError:
             if proc.poll() is not None:
                 break

@@ -77,6 +77,39 @@ def test_everything_over_stdio_and_streamable_http(oc, project, tmp_path):
         stop(proc)
 
 
+def test_an_sse_only_server_is_reached_over_sse(oc, project, tmp_path):
+    proc, url = start_everything_http(tmp_path, "sse")
+    try:
+        (project / "opencode.toml").write_text(f'[mcp.servers.old]\nurl = "{url}"\n')
+        result = oc("mcp", "call", "old", "echo", '{"message": "over sse"}', "--json")
+        assert result.code == 0, result.stderr
+        assert "over sse" in result.record["output"]
+    finally:
+        stop(proc)
+
+
+def test_recipe_step_and_permissions_see_mcp_tools(oc, llm_project, fake_llm, keys):
+    configure(llm_project, server_table("time", peer("mcp-server-time"), ["--local-timezone", "UTC"]))
+    recipe = llm_project / "when.toml"
+    recipe.write_text(
+        '[recipe]\nname = "when"\ndescription = "The time in a zone"\n'
+        "[[steps]]\n"
+        'id = "now"\n'
+        'tool = "time_convert_time"\n'
+        'with = { source_timezone = "UTC", time = "08:15", target_timezone = "Asia/Tokyo" }\n'
+    )
+    ran = oc("run", "when.toml", "--json", extra_env=keys)
+    assert ran.code == 0, ran.stderr
+    results = [r for r in ran.records if r["type"] == "tool_result"]
+    assert results and results[0]["tool"] == "time_convert_time" and "17:15" in results[0]["output"]
+    configure(llm_project, "[permissions]\ntime_convert_time = \"deny\"\n")
+    fake_llm.script(Reply.tool_call("time_convert_time", {"source_timezone": "UTC", "time": "08:15", "target_timezone": "Asia/Tokyo"}), Reply.text("denied"))
+    denied = oc("run", "convert", "--json", "--yes", extra_env=keys)
+    assert denied.code == 0, denied.stderr
+    statuses = [r["status"] for r in denied.records if r["type"] == "tool_result"]
+    assert statuses == ["denied"]
+
+
 def test_agent_run_calls_an_mcp_tool_and_the_model_reads_it(oc, llm_project, fake_llm, keys):
     configure(llm_project, server_table("time", peer("mcp-server-time"), ["--local-timezone", "UTC"]))
     fake_llm.script(
