@@ -1,8 +1,9 @@
 """The MCP servers of a workspace as services: what ``opencode mcp`` shows and does.
 
 Listing starts the servers (that is how their state and tools are known); a call goes
-through the registry like any tool call, so ``mcp call time get_current_time`` and
-``tool call time_get_current_time`` are the same call with the same record. Adding
+through the registry like any tool call (``tool_spec``), so ``mcp call time
+get_current_time`` and ``tool call time_get_current_time`` are the same call with the
+same record. Adding
 and removing servers edit the config file in place, comments kept.
 """
 
@@ -16,7 +17,7 @@ if TYPE_CHECKING:
     from typing import Any, Callable
 
     from ..mcpclient.config import ServerConfig
-    from ..tools.execute import ToolOutcome
+    from ..tools.base import ToolSpec
     from .workspace import Workspace
 
 
@@ -66,12 +67,24 @@ def tools(workspace: Workspace, only: str | None = None) -> list[dict[str, Any]]
     return rows
 
 
-def call(workspace: Workspace, name: str, tool: str, params: dict[str, Any]) -> ToolOutcome:
-    """Call ``tool`` of server ``name`` through the registry."""
+def tool_spec(workspace: Workspace, name: str, tool: str) -> ToolSpec:
+    """The registry's spec of ``tool`` on server ``name``; an error saying why the
+    server is not there (disabled, failed to start) or which tools it has."""
+    from ..errors import ToolError
     from ..mcpclient.source import tool_name
 
-    server(workspace, name)
-    return workspace.run_tool(tool_name(name, tool), params)
+    config = server(workspace, name)
+    if not config.enabled:
+        raise UsageError(f"MCP server {name!r} is disabled (enabled = false)")
+    running = workspace.mcp.start()
+    if name not in running:
+        raise ToolError(f"MCP server {name!r} is not running: {workspace.mcp.failures.get(name, 'it did not start')}")
+    known = [t.name for t in running[name].tools]
+    if tool not in known:
+        from ..suggest import did_you_mean
+
+        raise UsageError(f"MCP server {name!r} has no tool {tool!r}", hint=did_you_mean(tool, known) or f"its tools: {', '.join(known)}")
+    return workspace.registry.get(tool_name(name, tool))
 
 
 def listing(workspace: Workspace, kind: str, only: str | None = None) -> list[dict[str, Any]]:

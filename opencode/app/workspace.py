@@ -109,10 +109,7 @@ class Workspace:
             from ..mcpclient.source import McpSource
 
             deferred.append(McpSource(lambda: self.mcp))
-        registry = Registry.from_config(self.config, deferred=deferred)
-        for warning in registry.warnings:
-            self.warn(warning)
-        return registry
+        return Registry.from_config(self.config, deferred=deferred, warn=self.warn)
 
     @cached_property
     def mcp_servers(self) -> list:

@@ -44,11 +44,8 @@ def tools(runtime, server: str | None) -> None:
 @leaf
 def call(runtime, server: str, tool: str, params: str | None) -> None:
     """Call TOOL of SERVER with a JSON object of parameters (none: {})."""
-    from ..mcpclient.source import tool_name
-
-    mcpservers.server(runtime.workspace, server)
+    spec = mcpservers.tool_spec(runtime.workspace, server, tool)
     value = {} if params is None and not runtime.stdin_piped else json_params(runtime, params, f"opencode mcp call {server} {tool} '{{...}}'")
-    spec = runtime.workspace.registry.get(tool_name(server, tool))
     raise SystemExit(run_tool_command(runtime, spec, value))
 
 

@@ -4,8 +4,9 @@
 ``timeout``; those that fail are reported to ``warn`` by name and left out. The loop
 runs in a daemon thread, so the sessions outlive any one ``asyncio.run`` (each
 ``opencode tool call``, each recipe step) and serve sync (``call``) and async
-(``acall``) callers alike. ``close`` stops them all; an exit handler does it too, so
-no server outlives the process that started it.
+(``acall``) callers alike. ``close`` stops them all and then their process groups
+(``groups``); an exit handler does it too, so no server outlives the process that
+started it.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ class Hub:
         self.connections: dict[str, Connection] = {}
         self.failures: dict[str, str] = {}
         self.started = False
+        self.groups: set[int] = set()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._logs: list[Any] = []
         self._lock = threading.Lock()
@@ -71,8 +73,12 @@ class Hub:
             if not self.started:
                 self.started = True
                 if self.servers:
+                    from .groups import child_groups
+
+                    before = child_groups()
                     longest = max(s.timeout for s in self.servers) + 10
                     self.run(self._start_all(), timeout=longest)
+                    self.groups = child_groups() - before
         return self.connections
 
     async def _start_all(self) -> None:
@@ -137,6 +143,11 @@ class Hub:
             except (concurrent.futures.TimeoutError, Exception):  # noqa: BLE001 - closing must not fail
                 pass
         loop.call_soon_threadsafe(loop.stop)
+        if self.groups:
+            from .groups import stop_groups
+
+            stop_groups(self.groups)  # what a server that exited politely left behind
+            self.groups = set()
         for log in self._logs:
             log.close()
         self._logs = []

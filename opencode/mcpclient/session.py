@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 
 from ..errors import ToolError
 
@@ -92,7 +93,7 @@ class Connection:
 
         params = StdioServerParameters(
             command=server.command, args=server.args, env={**self.env, **server.expanded(server.env, self.env)},
-            cwd=server.cwd or self.cwd,
+            cwd=os.path.join(self.cwd, os.path.expanduser(server.cwd)) if server.cwd else self.cwd,
         )
         return stdio_client(params, errlog=self.errlog)
 

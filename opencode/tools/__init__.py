@@ -93,24 +93,29 @@ class Registry:
     disabled by ``[tools] NAME = false`` in config.
 
     A name registered twice keeps its first tool; the clash is noted in ``warnings``
-    (for a deferred source, when it runs).
+    and told to ``warn`` (for a deferred source, when it runs).
     """
 
     def __init__(
         self, disabled: Iterable[str] = (), sources: Iterable[ToolSource] = (builtin_tools,), deferred: Iterable[ToolSource] = (),
+        warn: Callable[[str], None] | None = None,
     ) -> None:
         self.disabled = set(disabled)
         self.warnings: list[str] = []
+        self._warn = warn
         self._tools: dict[str, ToolSpec | ToolEntry] = {}
         self._deferred = list(deferred)
         for source in sources:
             source(self.register)
 
     @classmethod
-    def from_config(cls, config: Any, sources: Iterable[ToolSource] = (builtin_tools,), deferred: Iterable[ToolSource] = ()) -> Registry:
+    def from_config(
+        cls, config: Any, sources: Iterable[ToolSource] = (builtin_tools,), deferred: Iterable[ToolSource] = (),
+        warn: Callable[[str], None] | None = None,
+    ) -> Registry:
         """The tools a config allows: ``[tools] NAME = false`` disables one."""
         tools = config.get("tools", {}) if config is not None else {}
-        return cls(disabled=[name for name, on in tools.items() if on is False], sources=sources, deferred=deferred)
+        return cls(disabled=[name for name, on in tools.items() if on is False], sources=sources, deferred=deferred, warn=warn)
 
     def _complete(self) -> None:
         """Run the deferred sources, once."""
@@ -126,6 +131,8 @@ class Registry:
         """The registration hook every tool source is handed."""
         if tool.name in self._tools:
             self.warnings.append(f"a second tool named {tool.name!r} was ignored")
+            if self._warn is not None:
+                self._warn(self.warnings[-1])
             return
         self._tools[tool.name] = tool
 

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from fakellm import Reply
@@ -168,18 +169,29 @@ def test_an_agent_keeps_going_when_a_server_dies_mid_call(oc, llm_project, fake_
     assert "flaky" in fake_llm.chat_requests[1].text
 
 
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    with open(f"/proc/{pid}/stat") as stat:
+        return stat.read().split(") ")[-1][0] != "Z"  # a zombie has ended
+
+
 def test_the_server_process_group_ends_with_the_run(oc, project):
     command, args = fixture_server("flaky")
     configure(project, server_table("flaky", command, args))
     result = oc("tool", "call", "flaky_pid", "{}", "--json")
     assert result.code == 0, result.stderr
     pid = int(result.record["output"])
-    try:
-        os.kill(pid, 0)
-        alive = True
-    except ProcessLookupError:
-        alive = False
-    assert not alive, f"the MCP server {pid} outlived the run"
+    assert not alive(pid), f"the MCP server {pid} outlived the run"
+    result = oc("tool", "call", "flaky_spawn", "{}", "--json")
+    assert result.code == 0, result.stderr
+    child = int(result.record["output"])
+    deadline = time.monotonic() + 10
+    while alive(child) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not alive(child), f"the server's child {child} outlived the run"
 
 
 def test_a_malformed_entry_is_a_config_error_naming_it(oc, project):

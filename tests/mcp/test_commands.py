@@ -24,6 +24,8 @@ def test_add_writes_config_keeping_comments_and_list_shows_state(oc, project):
     assert rows["time"]["state"] == "running", rows["time"].get("error")
     assert rows["time"]["tools"] == 2 and rows["time"]["transport"] == "stdio"
     assert rows["ghost"]["state"] == "failed" and "command not found" in rows["ghost"]["error"]
+    dead = oc("mcp", "call", "ghost", "anything")
+    assert dead.code == 1 and "MCP server 'ghost' is not running: command not found" in dead.stderr
     removed = oc("mcp", "remove", "ghost")
     assert removed.code == 0, removed.stderr
     assert "ghost" not in config.read_text() and "# my settings, keep me" in config.read_text()
@@ -58,5 +60,7 @@ def test_tools_call_prompts_resources(oc, project):
     resources = oc("mcp", "resources", "--json")
     assert resources.code == 0, resources.stderr
     assert any(r["uri"].startswith("demo://") and r["server"] == "ev" for r in resources.records)
+    typo = oc("mcp", "call", "time", "get_curent_time", "{}")
+    assert typo.code == 2 and "has no tool 'get_curent_time'" in typo.stderr and "get_current_time" in typo.stderr
     unknown = oc("mcp", "tools", "tyme")
     assert unknown.code == 2 and "no MCP server named 'tyme'" in unknown.stderr and "time" in unknown.stderr

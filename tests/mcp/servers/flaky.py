@@ -36,5 +36,13 @@ def pid() -> str:
     return str(os.getpid())
 
 
+@server.tool()
+def spawn() -> str:
+    """Start a child that would outlive the server; its process id."""
+    import subprocess
+
+    return str(subprocess.Popen(["sleep", "300"]).pid)
+
+
 if __name__ == "__main__":
     server.run()
