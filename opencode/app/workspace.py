@@ -128,6 +128,12 @@ class Workspace:
 
         return Hub(self.mcp_servers, self.env, self.root, self.data_dir / "mcp" / "logs", self.warn, TokenFile(self.data_dir))
 
+    def prepare_tools(self) -> None:
+        """A run that will list its tools says so early: the MCP servers begin to
+        start now, in the background, overlapping the rest of its set-up."""
+        if self.mcp_servers:
+            self.mcp.start_soon()
+
     def close(self) -> None:
         """End what the run started: the MCP servers and their process groups."""
         if "mcp" in self.__dict__:

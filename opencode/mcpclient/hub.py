@@ -38,6 +38,8 @@ class Hub:
         self.failures: dict[str, str] = {}
         self.started = False
         self.groups: set[int] = set()
+        self._starting: concurrent.futures.Future[None] | None = None
+        self._before: set[int] = set()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._logs: list[Any] = []
         self._lock = threading.Lock()
@@ -67,18 +69,31 @@ class Hub:
 
     # -- servers -----------------------------------------------------------------
 
+    def start_soon(self) -> None:
+        """Begin starting the servers without waiting (a run that will need them says
+        so early, and the start overlaps its other set-up); ``start`` waits."""
+        with self._lock:
+            if self._starting is None and self.servers:
+                from .groups import child_groups
+
+                self._before = child_groups()
+                self._starting = asyncio.run_coroutine_threadsafe(self._start_all(), self._ensure_loop())
+
     def start(self) -> dict[str, Connection]:
         """Start every enabled server (once), in parallel; the ones that came up."""
+        self.start_soon()
         with self._lock:
-            if not self.started:
-                self.started = True
-                if self.servers:
-                    from .groups import child_groups
+            if not self.started and self._starting is not None:
+                longest = max(s.timeout for s in self.servers) + 10
+                try:
+                    self._starting.result(timeout=longest)
+                except concurrent.futures.TimeoutError:
+                    self._starting.cancel()
+                    raise
+                from .groups import child_groups
 
-                    before = child_groups()
-                    longest = max(s.timeout for s in self.servers) + 10
-                    self.run(self._start_all(), timeout=longest)
-                    self.groups = child_groups() - before
+                self.groups = child_groups() - self._before
+            self.started = True
         return self.connections
 
     async def _start_all(self) -> None:
