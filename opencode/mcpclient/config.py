@@ -93,7 +93,9 @@ def checked(name: str, table: Any) -> ServerConfig:
 
 
 def secret_values(config: Any, env: Mapping[str, str]) -> list[str]:
-    """The expanded ``env`` and ``headers`` values of every server: what masking hides."""
+    """What masking hides: every server's ``env`` and ``headers`` values, expanded,
+    and the value of each variable they name (``Bearer ${TOKEN}``: the token alone
+    too, wherever it turns up)."""
     try:
         servers = configured_servers(config)
     except ConfigError:
@@ -102,4 +104,5 @@ def secret_values(config: Any, env: Mapping[str, str]) -> list[str]:
     for server in servers:
         for table in (server.env, server.headers):
             values += [v for v in server.expanded(table, env).values() if v]
+            values += [env[name] for raw in table.values() for name in _VAR.findall(raw) if env.get(name)]
     return values

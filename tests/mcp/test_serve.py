@@ -95,7 +95,10 @@ def inspector(env: dict, cwd: Path, *args: str) -> dict:
 
 
 def test_inspector_cli_over_stdio(sample, env):
-    command = opencode_command()[0]
+    """Started as the spec's Claude Desktop snippet says: "command": "opencode",
+    "args": ["mcp", "serve"], found on PATH."""
+    command = "opencode"
+    env = {**env, "PATH": f"{Path(opencode_command()[0]).parent}{os.pathsep}{env.get('PATH', '')}"}
     listed = inspector(env, sample, command, "mcp", "serve", "--method", "tools/list")
     names = {t["name"] for t in listed["tools"]}
     assert {"read", "grep", "edit", "write", "glob"} <= names
