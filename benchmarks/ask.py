@@ -4,8 +4,12 @@ Prints wall times of ``python -c "import litellm"``, ``curl`` streaming the same
 500-token answer from the fake server, and ``opencode ask --stream`` (cold), plus the
 delay between the server receiving the request and opencode printing the first token.
 
+Then the same ask attached to a running ``opencode serve`` (warm attach), with a
+200-line file attached, and what looking for a server costs when there is none.
+
 Targets (issue 4): ask at most 0.5 s more than import + curl; the first token printed
-within 100 ms of the server sending it.
+within 100 ms of the server sending it. (Issue 12): the attached ask under 0.15 s;
+finding no server under 5 ms.
 
     python benchmarks/ask.py [--runs N]
 """
@@ -40,12 +44,12 @@ def timed(command: list[str], **kwargs) -> float:
     return time.perf_counter() - start
 
 
-def ask_once(server: FakeLLM, project: Path, env: dict) -> tuple[float, float]:
+def ask_once(server: FakeLLM, project: Path, env: dict, *extra: str, stream: str = "--stream") -> tuple[float, float]:
     """(wall seconds, seconds from the request reaching the server to the first token on stdout)."""
     server.script(answer())
     start = time.perf_counter()
     proc = subprocess.Popen(
-        [*opencode(), "ask", "count", "--stream", "--format", "text"],
+        [*opencode(), "ask", "count", stream, "--format", "text", *extra],
         cwd=project, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
     )
     assert proc.stdout is not None
@@ -56,6 +60,34 @@ def ask_once(server: FakeLLM, project: Path, env: dict) -> tuple[float, float]:
     wall = time.perf_counter() - start
     received_at = server.chat_requests[-1].time
     return wall, (printed_at - received_at) if first else float("nan")
+
+
+def attached_asks(server: FakeLLM, project: Path, env: dict, runs: int) -> tuple[list[float], list[float]]:
+    """Wall times of the ask sent to a warm ``opencode serve`` in the same project:
+    as a pipe asks (the answer whole), and streamed."""
+    (project / "two_hundred.py").write_text("".join(f"line_{i} = {i}  # a line of the file\n" for i in range(200)))
+    serve = subprocess.Popen([*opencode(), "serve", "--port", "0"], cwd=project, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        assert serve.stderr is not None
+        line = serve.stderr.readline()
+        assert "listening on" in line, line
+        ask_once(server, project, env, "-f", "two_hundred.py")  # the server's first ask imports litellm
+        whole = [ask_once(server, project, env, "-f", "two_hundred.py", stream="--no-stream")[0] for _ in range(runs)]
+        return whole, [ask_once(server, project, env, "-f", "two_hundred.py")[0] for _ in range(runs)]
+    finally:
+        serve.terminate()
+        serve.wait(timeout=30)
+
+
+def no_server_ms(project: Path, env: dict) -> float:
+    """Milliseconds ``ask`` spends looking for a server when none runs (in-process)."""
+    from opencode.config.dirs import data_dir
+    from opencode.rendezvous import lookup
+
+    start = time.perf_counter()
+    for _ in range(100):
+        assert lookup(project / "elsewhere", data_dir(env), env) is None
+    return (time.perf_counter() - start) * 1000 / 100
 
 
 def main() -> None:
@@ -77,6 +109,7 @@ def main() -> None:
             wall, first = ask_once(server, project, env)
             asks.append(wall)
             firsts.append(first)
+        attached, attached_streamed = attached_asks(server, project, env, args.runs)
     med = statistics.median
     budget = med(imports) + med(curls) + 0.5
     rows = [
@@ -84,6 +117,9 @@ def main() -> None:
         ["curl (500-token stream)", f"{med(curls) * 1000:.0f}", ""],
         ["opencode ask --stream (cold)", f"{med(asks) * 1000:.0f}", f"<= {budget * 1000:.0f} {'ok' if med(asks) <= budget else 'OVER'}"],
         ["first token printed after request", f"{med(firsts) * 1000:.0f}", "(server sends at once)"],
+        ["opencode ask -f 200-line file, attached (pipe: whole answer)", f"{med(attached) * 1000:.0f}", f"< 150 {'ok' if med(attached) < 0.15 else 'OVER'}"],
+        ["the same, --stream (500 pieces through litellm)", f"{med(attached_streamed) * 1000:.0f}", ""],
+        ["finding no server (rendezvous.lookup)", f"{no_server_ms(project, env):.3f}", "< 5"],
     ]
     print(table(["measure", "median ms", "target"], rows))
 

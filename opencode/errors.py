@@ -6,7 +6,9 @@
     ├── ModelError             1    model.error         the model answered with nonsense
     ├── UsageError             2    usage               bad usage or bad input
     │   ├── InvalidParams      2    usage.invalid_params  parameters fail the tool's schema
-    │   └── ConfigError        2    config.invalid      a config file is broken
+    │   ├── ConfigError        2    config.invalid      a config file is broken
+    │   ├── NotFound           2    usage               no such session or tool (HTTP 404)
+    │   └── Busy               2    busy                a session another run is writing (HTTP 409)
     ├── PermissionDenied       3    permission.denied   a path or tool is not allowed
     ├── ProviderError          4    provider.error      the provider refused or failed
     │   ├── AuthError          4    provider.auth       no key, or a key was refused
@@ -86,6 +88,17 @@ class ConfigError(UsageError):
     code = "config.invalid"
 
 
+class NotFound(UsageError):
+    """A name that matches nothing: an unknown session id or tool. Still a usage
+    error (same code, same exit status); the HTTP face answers it with 404."""
+
+
+class Busy(UsageError):
+    """A session that another run (this process or another) is writing right now."""
+
+    code = "busy"
+
+
 class PermissionDenied(OpencodeError):
     """A path outside the project, a disabled tool, or a denied permission ask."""
 
@@ -131,3 +144,26 @@ class Interrupted(OpencodeError):
 
     exit_code = 130
     code = "interrupted"
+
+
+def from_dict(body: dict[str, Any]) -> OpencodeError:
+    """The error an ``error`` record describes, of the class its ``code`` names (or the
+    nearest one: ``usage.bad_file`` is a ``UsageError``), so a command that got the
+    record from a server fails exactly as if the error had happened in-process."""
+    code = str(body.get("code") or "error")
+    classes = {cls.code: cls for cls in _subclasses(OpencodeError)}
+    wanted = code
+    while wanted not in classes and "." in wanted:
+        wanted = wanted.rsplit(".", 1)[0]
+    cls = classes.get(wanted, OpencodeError)
+    error = cls(str(body.get("message") or code), hint=body.get("hint"), **(body.get("details") or {}))
+    if cls.code != code:
+        error.code = code  # keep the precise code in what it writes
+    return error
+
+
+def _subclasses(cls: type) -> list[type]:
+    found = []
+    for sub in cls.__subclasses__():
+        found += [sub, *_subclasses(sub)]
+    return found

@@ -20,7 +20,7 @@ from .. import protocol
 from ..errors import OpencodeError
 from ..llm.types import Request
 from .budget import Budget, Meter, StopRun
-from .compaction import Compactor
+from .compaction import Compactor, context_window
 from .doom_loop import DoomLoopGuard
 from .host import AgentHost
 from .parts import reasoning_part, text_part
@@ -229,6 +229,7 @@ class AgentLoop:
             usage=completion.usage.to_dict(),
             cost_usd=completion.cost_usd,
             finish_reason=completion.finish_reason,
+            context_window=context_window(self.setup.model, self.setup.client),
         )
 
     def _account(self, completion: Completion, message: dict[str, Any] | None = None) -> None:

@@ -54,6 +54,31 @@ class AskOptions:
 
 
 async def ask(workspace: Workspace, options: AskOptions, piped: PipedInput | None = None) -> AsyncIterator[dict[str, Any]]:
+    """The answer's records (see the module docstring). Continuing a session holds
+    its lock from reading the history to saving the answer."""
+    session_id = _continued(workspace, options)
+    if session_id is None:
+        async for record in _ask(workspace, options, piped):
+            yield record
+        return
+    async with workspace.sessions.locked(session_id):
+        async for record in _ask(workspace, options, piped):
+            yield record
+
+
+def _continued(workspace: Workspace, options: AskOptions) -> str | None:
+    """The full id of the session an ask continues, if it continues one."""
+    if not options.save:
+        return None
+    if options.session_id:
+        return workspace.sessions.resolve(options.session_id)[0]
+    if options.continue_last:
+        latest = workspace.sessions.latest()
+        return latest.id if latest is not None else None
+    return None
+
+
+async def _ask(workspace: Workspace, options: AskOptions, piped: PipedInput | None = None) -> AsyncIterator[dict[str, Any]]:
     from ..llm.types import Request
     from .prompt import user_message
 

@@ -6,7 +6,9 @@ person, undo snapshots), feeds it the prompt with any piped context, and yields 
 run's records. Every run ends with a ``done`` record: after a failure before the loop
 could start (no key, an unknown agent), after ``timeout`` seconds, and when the task
 running it is cancelled (Ctrl-C, a client that went away); ``exit_code`` is then the
-run's exit status.
+run's exit status. A run holds its session's lock (``SessionStore.locked``) from
+loading it to its last save, so two runs on one session, in one process or two, take
+turns; one that waits too long ends ``busy``.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ if TYPE_CHECKING:
     from ..agent.seams import Person
     from ..paths import PathPolicy
     from ..protocol import PipedInput
+    from ..session.lock import SessionLock
     from .workspace import Workspace
 
 
@@ -77,12 +80,50 @@ class AgentTask:
 
     async def records(self) -> AsyncIterator[dict[str, Any]]:
         try:
-            loop, content = self._build()
-        except OpencodeError as error:
+            lock, loop, content = await self._prepare()
+        except (OpencodeError, asyncio.CancelledError) as stopped:
+            error = stopped if isinstance(stopped, OpencodeError) else Interrupted("interrupted")
             self.exit_code = error.exit_code
-            for record in ended_before_start(error):
+            for record in ended_before_start(error, "error" if error is stopped else "interrupted"):
                 yield record
             return
+        try:
+            async for record in self._run(loop, content):
+                yield record
+        finally:
+            lock.release()
+
+    async def _prepare(self) -> tuple[SessionLock, AgentLoop, str]:
+        """The loop and the prompt, with the lock of the run's session held (a
+        continued session's is waited for; a new one's is free)."""
+        lock = self._continued_lock()
+        if lock is not None:
+            await lock.acquire()
+        try:
+            loop, content = self._build()
+            if lock is None:
+                lock = self.workspace.sessions.locked(loop.session.id, wait=0)
+                await lock.acquire()
+        except BaseException:
+            if lock is not None:
+                lock.release()
+            raise
+        return lock, loop, content
+
+    def _continued_lock(self) -> SessionLock | None:
+        """The lock of the session this run continues (held for the whole run, so
+        that two runs on one session take turns), or None for a new session."""
+        store, options = self.workspace.sessions, self.options
+        if options.session:
+            session_id: str | None = store.resolve(options.session)[0]
+        elif options.continue_last:
+            latest = store.latest()
+            session_id = latest.id if latest is not None else None
+        else:
+            return None
+        return store.locked(session_id) if session_id else None
+
+    async def _run(self, loop: AgentLoop, content: str) -> AsyncIterator[dict[str, Any]]:
         self.loop = loop
         timeout = self.options.timeout
         try:

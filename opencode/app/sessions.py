@@ -66,6 +66,16 @@ def _row(summary: dict[str, Any]) -> str:
     )
 
 
+def create(workspace: Workspace, title: str | None = None, agent: str | None = None, model: str | None = None) -> dict[str, Any]:
+    """A new, empty session, saved now (a client that names it before its first
+    message: the server's ``POST /api/sessions``); its ``session`` record."""
+    store = workspace.sessions
+    found = store.create(title=title or "", agent=agent, model=model)
+    store.save(found)
+    summary = store.redact(found.summary())
+    return protocol.record("session", **summary, text=_row(summary))
+
+
 def show(workspace: Workspace, session_id: str) -> dict[str, Any]:
     """The ``session_detail`` record: the whole session, and a readable transcript."""
     from ..session.readable import transcript

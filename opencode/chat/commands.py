@@ -13,6 +13,7 @@ import shlex
 from pathlib import Path
 
 from ..errors import UsageError
+from .status import HELP_PANEL
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -26,11 +27,16 @@ if TYPE_CHECKING:
 STOP = object()
 
 BUILTINS: dict[str, tuple[Handler, str]] = {}
+#: Built-ins that do nothing useful without an argument: the palette puts them in the
+#: input box for the person to finish instead of running them.
+NEEDS_ARGUMENT: set[str] = set()
 
 
-def command(name: str, summary: str):
+def command(name: str, summary: str, *, needs_argument: bool = False):
     def register(fn: Handler) -> Handler:
         BUILTINS[name] = (fn, summary)
+        if needs_argument:
+            NEEDS_ARGUMENT.add(name)
         return fn
 
     return register
@@ -76,10 +82,7 @@ async def run_declared(chat: Chat, name: str, rest: str) -> None:
 async def _help(chat: Chat, rest: str) -> None:
     lines = [f"  /{name:<10} {summary}" for name, (_, summary) in BUILTINS.items()]
     lines += [f"  /{name:<10} (command file)" for name in declared_names(chat)]
-    lines += ["", "  Enter sends, Alt-Enter or Ctrl-J: new line, Tab on an empty line: switch agent,",
-              "  Esc: cancel the running turn, Ctrl+N new session, Ctrl+L clear, Ctrl+Q quit,",
-              "  @file: the file as context, @plan/@build at the start: the agent for that message"]
-    chat.say("\n".join(lines))
+    chat.say("\n".join([*lines, "", HELP_PANEL]))
 
 
 @command("new", "start a new session")
@@ -88,23 +91,36 @@ async def _new(chat: Chat, rest: str) -> None:
     chat.say("new session")
 
 
-@command("sessions", "list sessions; /sessions ID resumes one")
+@command("save", "save the session (Ctrl+S; every finished part is saved anyway)")
+async def _save(chat: Chat, rest: str) -> None:
+    if chat.state.session_id is None:
+        chat.say("nothing to save yet: the session starts with your first message")
+        return
+    session = chat.workspace.sessions.load(chat.state.session_id)
+    chat.workspace.sessions.save(session)
+    chat.say(f"saved session {session.short_id} in {session.path}")
+
+
+@command("sessions", "pick a session to resume (Ctrl+O); /sessions ID resumes one")
 async def _sessions(chat: Chat, rest: str) -> None:
-    from ..app.sessions import list_sessions
+    from .pickers import pick, session_choices
 
-    if rest:
-        chat.resume(rest)
-        return
-    rows = list_sessions(chat.workspace)
-    chat.say("".join(row["text"] for row in rows).rstrip() or "no sessions here yet")
+    wanted = rest or await pick(chat, "Resume which session? (type to filter, Esc: none)", session_choices(chat))
+    if wanted:
+        chat.resume(wanted)
+    elif not rest and not session_choices(chat):
+        chat.say("no sessions here yet")
 
 
-@command("model", "the model of the next turns: /model PROVIDER/MODEL")
+@command("model", "the model of the next turns: /model [PROVIDER/MODEL] (a picker without one)")
 async def _model(chat: Chat, rest: str) -> None:
-    if not rest:
-        chat.say(f"model: {chat.state.model or 'the default'}")
+    from .pickers import model_choices, pick
+
+    wanted = rest or await pick(chat, "Model for the next turns? (type to filter, Esc: keep)", model_choices(chat))
+    if not wanted:
+        chat.say(f"model: {chat.state.model or chat.state.shown_model or 'the default'}")
         return
-    chat.state.model = chat.workspace.model(rest).name
+    chat.state.model = chat.workspace.model(wanted).name
     chat.say(f"model: {chat.state.model}")
 
 
@@ -149,7 +165,7 @@ async def _clear(chat: Chat, rest: str) -> None:
     chat.console.clear()
 
 
-@command("expand", "show tool result N in full: /expand N")
+@command("expand", "show tool result N in full: /expand N", needs_argument=True)
 async def _expand(chat: Chat, rest: str) -> None:
     if not rest.isdigit() or not chat.view.expand(int(rest)):
         raise UsageError(f"no tool result {rest or '(none given)'}", hint=f"results are numbered 1 to {len(chat.view.results)}")

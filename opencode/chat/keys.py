@@ -1,8 +1,10 @@
 """The chat's keys: those of the input box, and Esc while a turn runs.
 
 In the input box Enter sends, Alt-Enter and Ctrl-J start a new line, Tab on an
-empty line switches agent (else it completes), Ctrl+N and Ctrl+L are the ``/new`` and
-``/clear`` commands, Ctrl+Q quits (as Ctrl+D on an empty line does). While a turn
+empty line switches agent (else it completes), Ctrl+N, Ctrl+L, Ctrl+S and Ctrl+O are
+the ``/new``, ``/clear``, ``/save`` and ``/sessions`` commands, Ctrl+P opens the command
+palette, Ctrl+H (on an empty line, where it is not Backspace) and F1 toggle the help
+panel under the status bar, Ctrl+Q quits (as Ctrl+D on an empty line does). While a turn
 runs there is no input box, so ``EscWatcher`` reads the raw keys itself: Esc (or
 Ctrl-C) cancels the turn.
 """
@@ -16,12 +18,13 @@ if TYPE_CHECKING:
     from typing import Any, Callable, Iterator
 
 #: What a key's command is, as the line the person could have typed.
-QUIT, NEW, CLEAR, SWITCH = "/quit", "/new", "/clear", "\x00switch"
+QUIT, NEW, CLEAR, SAVE, SESSIONS = "/quit", "/new", "/clear", "/save", "/sessions"
+SWITCH, PALETTE = "\x00switch", "\x00palette"
 #: Ctrl+Q pressed while busy, kept in the typeahead: quit once the prompt would be back.
 QUIT_KEY = "\x11"
 
 
-def prompt_bindings():
+def prompt_bindings(toggle_help: Callable[[], None]):
     """Key bindings of the input box; a key that is a command ends the prompt with it."""
     from prompt_toolkit.filters import Condition
     from prompt_toolkit.key_binding import KeyBindings
@@ -38,7 +41,14 @@ def prompt_bindings():
     def _switch(event) -> None:
         event.app.exit(result=SWITCH)
 
-    for key, command in (("c-n", NEW), ("c-l", CLEAR), ("c-q", QUIT)):
+    @bindings.add("c-h", filter=empty)
+    @bindings.add("f1")
+    def _help(event) -> None:
+        toggle_help()
+        event.app.invalidate()
+
+    keys = (("c-n", NEW), ("c-l", CLEAR), ("c-q", QUIT), ("c-s", SAVE), ("c-o", SESSIONS), ("c-p", PALETTE))
+    for key, command in keys:
         bindings.add(key)(_ends_with(command))
     return bindings
 
@@ -91,6 +101,11 @@ class EscWatcher:
         finally:
             if watching:
                 self.start()
+
+    def take_pending(self) -> None:
+        """Keep what was typed before the keyboard was watched (chat starting, the
+        terminal still cooked: Enter came as a newline) for the first prompt."""
+        self._keys()
 
     def _keys(self) -> None:
         from prompt_toolkit.keys import Keys

@@ -9,6 +9,7 @@ once, so the prompt takes typing before the model library is ready.
 from __future__ import annotations
 
 import asyncio
+import errno
 import importlib
 import threading
 from pathlib import Path
@@ -20,6 +21,10 @@ if TYPE_CHECKING:
     from ..app.workspace import Workspace
     from ..protocol import PipedInput
     from .status import ChatState
+
+
+#: The exit status when the terminal hangs up, as for a SIGHUP.
+HUNG_UP = 129
 
 
 def run_chat(
@@ -45,16 +50,21 @@ def run_chat(
 
     terminal = open_terminal(stdin, stdout)
     try:
-        piped = read_piped() if read_piped is not None else None
-        threading.Thread(target=importlib.import_module, args=("litellm",), daemon=True).start()
-        workspace = Workspace(cwd, env, flags=flags, profile=profile)
-        state = initial_state(workspace, agent, model, continue_last, session)
-        chat = Chat(workspace, terminal, state, piped)
-        for warning in workspace.warnings:
-            chat.say(f"warning: {warning}", style="yellow")
-        if piped is not None and not piped.is_empty:
-            chat.say("(the piped input is context for your first message)", style="dim")
-        return asyncio.run(chat.run())
+        with terminal.input.raw_mode():  # from here on keys typed ahead are not echoed
+            piped = read_piped() if read_piped is not None else None
+            threading.Thread(target=importlib.import_module, args=("litellm",), daemon=True).start()
+            workspace = Workspace(cwd, env, flags=flags, profile=profile)
+            state = initial_state(workspace, agent, model, continue_last, session)
+            chat = Chat(workspace, terminal, state, piped)
+            for warning in workspace.warnings:
+                chat.say(f"warning: {warning}", style="yellow")
+            if piped is not None and not piped.is_empty:
+                chat.say("(the piped input is context for your first message)", style="dim")
+            return asyncio.run(chat.run())
+    except OSError as exc:
+        if exc.errno not in (errno.EIO, errno.ENXIO):
+            raise
+        return HUNG_UP  # the terminal went away (window closed, ssh dropped): nobody to tell
     finally:
         terminal.close()
 

@@ -11,7 +11,8 @@ import re
 
 from ..errors import OpencodeError
 from .commands import STOP, all_names, dispatch
-from .keys import CLEAR, NEW, QUIT, QUIT_KEY, SWITCH, EscWatcher, prompt_bindings
+from .keys import PALETTE, QUIT_KEY, SWITCH, EscWatcher, prompt_bindings
+from .titling import Retitler
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -37,6 +38,8 @@ class Chat:
         self._files: list[str] | None = None
         self.typeahead: list[str] = []
         self.watcher = EscWatcher(terminal.input, lambda: None, self.typeahead)
+        self.retitler = Retitler(workspace, state, self._redraw)
+        self._prompt: Any = None
 
     # -- what commands use -------------------------------------------------------
 
@@ -79,7 +82,14 @@ class Chat:
         from .turn import run_turn
 
         piped, self.piped = self.piped, None  # the pipe seeds the first message only
-        await run_turn(self.workspace, self.terminal, self.view, self.state, prompt, piped=piped, agent=agent, model=model, watcher=self.watcher)
+        fresh = self.state.session_id is None
+        records = await run_turn(self.workspace, self.terminal, self.view, self.state, prompt, piped=piped, agent=agent, model=model, watcher=self.watcher)
+        if fresh and self.state.session_id is not None and records[-1].get("reason") == "completed":
+            self.retitler.start(self.state.session_id, prompt, records[-1].get("text") or "")
+
+    def _redraw(self) -> None:
+        if self._prompt is not None:
+            self._prompt.app.invalidate()
 
     # -- the loop ------------------------------------------------------------------
 
@@ -108,14 +118,32 @@ class Chat:
         if self.state.agent in names and len(names) > 1:
             self.state.agent = names[(names.index(self.state.agent) + 1) % len(names)]
 
+    async def palette(self) -> str:
+        """Ctrl+P: a command picked from all of them; one that wants an argument goes to
+        the input box to be finished, the others run at once."""
+        from .commands import BUILTINS, NEEDS_ARGUMENT
+        from .pickers import palette_choices, pick
+
+        name = await pick(self, "Command? (type to filter, Esc: none)", palette_choices(self))
+        if name is None:
+            return ""
+        if name in NEEDS_ARGUMENT or name not in BUILTINS:
+            self.typeahead[:] = list(f"/{name} ")
+            return ""
+        return f"/{name}"
+
     async def run(self) -> int:
         """Chat until quit. The terminal stays raw throughout, so keys typed between
         a turn and the next prompt arrive as typed (Enter is not made a Ctrl-J)."""
         with self.terminal.input.raw_mode():
-            return await self._loop()
+            self.watcher.take_pending()
+            try:
+                return await self._loop()
+            finally:
+                self.retitler.cancel()
 
     async def _loop(self) -> int:
-        session = self._prompt_session()
+        session = self._prompt = self._prompt_session()
         while True:
             now, sent, later = "".join(self.typeahead).partition("\r")
             self.typeahead[:] = list(later)
@@ -130,10 +158,14 @@ class Chat:
             if line == SWITCH:
                 self.switch_agent()
                 continue
-            line = {QUIT: "/quit", NEW: "/new", CLEAR: "/clear"}.get(line, line).strip()
+            if line == PALETTE:
+                line = await self.palette()
+            line = line.strip()
             if not line:
                 continue
+            self.view.user(line)  # the prompt erases itself: a key's empty line leaves nothing
             self.watcher.start()  # keys typed while busy wait for the next prompt
+            self.retitler.busy = True
             try:
                 if await self.send(line) is STOP:
                     return 0
@@ -141,6 +173,8 @@ class Chat:
                 self.error(error)
             finally:
                 self.watcher.stop()
+                self.retitler.busy = False
+                self.retitler.apply()
 
     def _prompt_session(self):
         from prompt_toolkit import PromptSession
@@ -156,8 +190,9 @@ class Chat:
             history=FileHistory(str(history)),
             completer=make_completer(lambda: all_names(self), agents, self.files),
             complete_while_typing=False,
-            key_bindings=prompt_bindings(),
+            key_bindings=prompt_bindings(self.state.toggle_help),
             bottom_toolbar=self.state.toolbar,
             input=self.terminal.input,
             output=self.terminal.output,
+            erase_when_done=True,
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from .attach_options import attach_options, attached_server
 from .clickutil import leaf
 
 
@@ -19,8 +20,9 @@ from .clickutil import leaf
 @click.option("--cache/--no-cache", default=None, help="Use the response cache (non-streamed answers)")
 @click.option("-c", "--continue", "continue_last", is_flag=True, help="Continue the last session")
 @click.option("--session", "session_id", metavar="ID", help="Continue this session (a unique prefix is enough)")
+@attach_options
 @leaf
-def ask(runtime, prompt, files, system, model, temperature, max_tokens, schema, stream, cache, continue_last, session_id) -> None:
+def ask(runtime, prompt, files, system, model, temperature, max_tokens, schema, stream, cache, continue_last, session_id, attach_url, no_attach) -> None:
     """Ask a model one question. Piped stdin (text or records) comes first as context.
 
     \b
@@ -37,7 +39,11 @@ def ask(runtime, prompt, files, system, model, temperature, max_tokens, schema, 
         stream=stream if stream is not None else runtime.mode == "human",
         cache=cache, continue_last=continue_last, session_id=session_id,
     )
-    answer = signals.run(_show(runtime, options, runtime.read_stdin()))
+    server = attached_server(runtime, attach_url, no_attach)
+    if server is not None:
+        answer = _show_attached(runtime, server, options, runtime.read_stdin())
+    else:
+        answer = signals.run(_show(runtime, options, runtime.read_stdin()))
     runtime.finish()
     if answer is not None and runtime.wants_summary:
         from ..render.usage import describe
@@ -52,6 +58,28 @@ async def _show(runtime, options, piped) -> dict | None:
 
     answer = None
     async for record in ask(runtime.workspace, options, piped):
+        runtime.emit(record)
+        if record["type"] == "message":
+            answer = record
+    return answer
+
+
+def _show_attached(runtime, server, options, piped) -> dict | None:
+    """The same, from the server: its records shown as they come; its error raised
+    as the error it is, so the exit status is the one an in-process ask would have."""
+    from ..errors import from_dict
+    from .attach import stream_end
+
+    body = {
+        "prompt": options.prompt, "files": list(options.files), "system": options.system, "model": options.model,
+        "temperature": options.temperature, "max_tokens": options.max_tokens, "schema": options.schema,
+        "stream": options.stream, "cache": options.cache, "continue_last": options.continue_last,
+        "session_id": options.session_id, "input": piped.raw if piped is not None else None,
+    }
+    answer = None
+    for record in stream_end(server.records("/api/ask", {k: v for k, v in body.items() if v is not None}), "message"):
+        if record["type"] == "error":
+            raise from_dict(record.get("error") or record)
         runtime.emit(record)
         if record["type"] == "message":
             answer = record

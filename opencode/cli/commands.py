@@ -23,6 +23,9 @@ SECTIONS: dict[str, dict[str, tuple[str, str]]] = {
         "recipe": ("opencode.cli.recipe_cmd:recipe", "Recipes: list, show, validate"),
         "agent": ("opencode.cli.run_cmd:agent", "List agents, or run one: agent NAME \"task\""),
     },
+    "Server": {
+        "serve": ("opencode.cli.serve_cmd:serve", "Serve the HTTP API: sessions, chat over SSE and WebSocket, tools"),
+    },
     "Sessions": {
         "session": ("opencode.cli.session_cmd:session", "Saved sessions: list, show, delete, diff, resume, compact"),
         "export": ("opencode.cli.session_cmd:export", "Write a session as JSON, secrets masked (-o FILE)"),

@@ -22,15 +22,9 @@ def config() -> None:
 @leaf
 def show(runtime, origin: bool) -> None:
     """Print the merged configuration (secrets masked)."""
-    cfg = runtime.workspace.config
-    data = redact(cfg.data)
-    flat = flatten(data)
-    lines = [f"{k} = {_toml(v)}" + (f"  # {cfg.origins.get(k, '')}" if origin else "") for k, v in flat.items()]
-    text = "\n".join(lines) + "\n"
-    rec = protocol.record("config", config=data, text=text, profile=cfg.profile)
-    if origin:
-        rec["origins"] = {k: cfg.origins.get(k) for k in flat}
-    runtime.emit(rec)
+    from ..app.settings import show as config_record
+
+    runtime.emit(config_record(runtime.workspace, origin))
 
 
 @config.command("get")
@@ -61,18 +55,12 @@ def set_(runtime, key: str, value: str, global_: bool) -> None:
 
     VALUE is read as TOML when it is one (30, false, ["git *"]), else as a string.
     """
-    from ..config.dirs import find_project_file
-    from ..config.edit import set_value
+    from ..app.settings import set_value
 
-    if global_:
-        path = runtime.workspace.config.user_file
-    else:
-        path = find_project_file(runtime.cwd) or runtime.workspace.root / "opencode.toml"
-    parsed, warnings = set_value(path, key, value)
+    record, warnings = set_value(runtime.workspace, key, value, user=global_)
     for warning in warnings:
         runtime.diag.warning(warning)
-    text = f"{key} = {_toml(redact(parsed, key))}  ({path})\n"
-    runtime.emit(protocol.record("config_set", key=key, value=redact(parsed, key), file=str(path), text=text))
+    runtime.emit(record)
 
 
 @config.command("path")
@@ -102,22 +90,3 @@ def validate(runtime) -> None:
     files = [str(p) for p in (cfg.user_file, cfg.project_file) if p is not None and p.exists()]
     text = f"ok: {', '.join(files) if files else 'no config files'}" + (f" ({len(cfg.warnings)} warnings)" if cfg.warnings else "") + "\n"
     runtime.emit(protocol.record("config_check", ok=True, files=files, warnings=cfg.warnings, text=text))
-
-
-def flatten(table: dict, prefix: str = "") -> dict:
-    flat = {}
-    for key, value in table.items():
-        dotted = f"{prefix}{key}"
-        if isinstance(value, dict) and value:
-            flat.update(flatten(value, dotted + "."))
-        else:
-            flat[dotted] = value
-    return flat
-
-
-def _toml(value) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, dict):
-        return "{}"
-    return json.dumps(value, ensure_ascii=False)

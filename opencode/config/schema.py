@@ -193,7 +193,20 @@ SCHEMA = Table(
         "ui": Table({"theme": STR, "language": STR}),
         "profiles": Table(extra=PROFILE),
         "lsp": Table({"auto_start": BOOL, "timeout": NUM}, extra=LSP_SERVER),
-        "server": Table({"port": INT, "hostname": STR, "enabled": BOOL}),
+        # cors: origins besides the server's own a browser may call it from; max_body:
+        # bytes a request body may hold; permission_timeout: seconds an ask waits over
+        # HTTP before it is a denial; heartbeat: seconds between SSE keep-alive lines.
+        "server": Table(
+            {
+                "port": INT,
+                "hostname": STR,
+                "enabled": BOOL,
+                "cors": ListOf(STR),
+                "max_body": Range(1, 1 << 30, whole=True),
+                "permission_timeout": Range(0, 86400, above=True),
+                "heartbeat": Range(0, 3600, above=True),
+            }
+        ),
         "agents": Table(extra=AGENT),
         "cache": Table({"enabled": BOOL, "dir": STR, "ttl": NUM}),
         "recipes": Table({"cache": BOOL}),

@@ -8,6 +8,9 @@ from the project root is still found from a subfolder.
 
 Saves are atomic (temporary file, fsync, rename): the agent loop saves after every
 completed part, and a killed process must leave the previous save, never half a file.
+A run that continues a session holds its lock (``locked``) from loading it to its last
+save, so two runs on one session (two server workers, a server and a terminal) take
+turns instead of each writing back its own copy over the other's.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ import json
 from datetime import datetime
 from pathlib import Path
 
-from ..errors import UsageError
+from ..errors import NotFound, UsageError
 from .fileformat import SessionFileError
 from .model import SHORT_ID, Session, parse_time
 
@@ -25,6 +28,7 @@ if TYPE_CHECKING:
     from typing import Any, Iterable, Mapping
 
     from ..secrets import Redactor
+    from .lock import SessionLock
 
 PREFIX = "session_"
 SUFFIX = ".json"
@@ -122,8 +126,10 @@ class SessionStore:
         project: Path | None = None,
         env: Mapping[str, str] | None = None,
         redactor: Redactor | None = None,
+        locks: Path | None = None,
     ) -> None:
         self.directory = Path(directory)
+        self.locks = locks
         self.dirs = [self.directory, *(Path(d) for d in dirs if Path(d) != self.directory)]
         self.project = project
         self.env = env
@@ -145,6 +151,7 @@ class SessionStore:
             project=find_project_root(cwd),
             env=env,
             redactor=redactor,
+            locks=data_dir / "locks",
         )
 
     # -- writing -------------------------------------------------------------
@@ -193,6 +200,16 @@ class SessionStore:
             self._redactor = Redactor(self.env or {})
         return self._redactor.value(value)
 
+    def locked(self, session_id: str, wait: float = 30.0) -> SessionLock:
+        """The lock of one session (its full id), across processes: ``async with
+        store.locked(id):``. Locks live in the data directory's ``locks/`` (every
+        process of this user finds them there, whatever folder it runs in), or in the
+        sessions folder's ``.locks/`` for a store opened without one."""
+        from .lock import SessionLock
+
+        folder = self.locks or self.directory / ".locks"
+        return SessionLock(folder / f"{session_id.lower()}.lock", session_id, wait)
+
     def delete(self, id_or_prefix: str) -> Path:
         """Remove a session's file; returns the path it had."""
         path = self.find(id_or_prefix)
@@ -219,7 +236,7 @@ class SessionStore:
             raise UsageError(f"not a session id: {id_or_prefix!r}", hint=LIST_HINT)
         matches = self._matches(wanted)
         if not matches:
-            raise UsageError(f"no session {id_or_prefix}", hint=LIST_HINT)
+            raise NotFound(f"no session {id_or_prefix}", hint=LIST_HINT)
         if len(matches) > 1:
             listed = ", ".join(sorted(matches))
             raise UsageError(f"ambiguous session id {id_or_prefix}: matches {listed}", hint="give more characters of the id")

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import importlib
 
-from ..errors import PermissionDenied, UsageError
+from ..errors import NotFound, PermissionDenied
 from .base import ToolContext, ToolResult, ToolSpec
 
 TYPE_CHECKING = False
@@ -81,11 +81,11 @@ def builtin_spec(name: str) -> ToolSpec:
     return ToolEntry(name, BUILTIN[name][1], BUILTIN[name][0]).load()
 
 
-def unknown_tool(name: str, known: Iterable[str]) -> UsageError:
+def unknown_tool(name: str, known: Iterable[str]) -> NotFound:
     from ..suggest import did_you_mean
 
     known = sorted(known)
-    return UsageError(f"unknown tool {name!r}", hint=did_you_mean(name, known) or f"known tools: {', '.join(known)}")
+    return NotFound(f"unknown tool {name!r}", hint=did_you_mean(name, known) or f"known tools: {', '.join(known)}")
 
 
 class Registry:

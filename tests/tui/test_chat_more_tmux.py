@@ -4,6 +4,7 @@ continuing a session, mistakes shown as one line."""
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 from fakellm.script import Reply
@@ -93,3 +94,46 @@ def test_unknown_session_at_launch_exits_2(chat, fake_llm):
     pane = chat("--session", "deadbeef")
     screen = pane.wait_for("[exit 2]")
     assert "Traceback" not in screen
+
+
+def test_a_terminal_that_goes_away_ends_chat_without_a_traceback(chat, fake_llm, tmp_path):
+    log, pidfile = tmp_path / "stderr.txt", tmp_path / "pid"
+    pane = chat(command=f"echo $$ > {pidfile}; exec {' '.join(opencode_command())} chat 2>{log}")
+    pane.wait_for(PROMPT)
+    pid = int(pidfile.read_text())
+    pane.kill()  # the window closes: the terminal hangs up
+    deadline = time.monotonic() + 30
+    while Path(f"/proc/{pid}").exists() and "zombie" not in Path(f"/proc/{pid}/status").read_text(errors="replace"):
+        assert time.monotonic() < deadline, "chat still runs after its terminal went away"
+        time.sleep(0.05)
+    assert "Traceback" not in log.read_text()
+
+
+def test_the_small_model_names_a_new_session_after_its_first_exchange(chat, fake_llm, llm_project):
+    config = llm_project / "opencode.toml"
+    config.write_text('small_model = "openai/gpt-4o-mini"\n' + config.read_text())
+    fake_llm.script(Reply.text("Giraffes sleep about two hours a day."), Reply.text('"Giraffe Sleep Habits."'), Reply.text("Standing up."))
+    pane = chat()
+    pane.wait_for(PROMPT)
+    send_line(pane, "how long do giraffes sleep and do they lie down")
+    pane.wait_for("Giraffe Sleep Habits │")  # in the status bar, quotes and full stop gone
+    title_request = fake_llm.chat_requests[1]
+    assert title_request.model == "gpt-4o-mini" and "how long do giraffes sleep" in title_request.text
+    deadline = time.monotonic() + 20
+    while sessions(llm_project)[0]["title"] != "Giraffe Sleep Habits":
+        assert time.monotonic() < deadline, sessions(llm_project)[0]["title"]
+        time.sleep(0.05)
+    send_line(pane, "and how?")
+    pane.wait_for("Standing up.")
+    assert len(fake_llm.chat_requests) == 3  # one title, for the first exchange only
+    assert [s["title"] for s in sessions(llm_project)] == ["Giraffe Sleep Habits"]
+
+
+def test_without_a_small_model_the_title_is_the_first_prompt(chat, fake_llm, llm_project):
+    fake_llm.script(Reply.text("Sure."))
+    pane = chat()
+    pane.wait_for(PROMPT)
+    send_line(pane, "plain title please")
+    pane.wait_for("plain title please │")
+    time.sleep(0.5)
+    assert len(fake_llm.chat_requests) == 1

@@ -20,7 +20,10 @@ class Pane:
         # ``env -i`` so the pane sees exactly the test's environment; a pause at the
         # end keeps the pane (and its last screen) after the program exits.
         line = f"cd {shlex.quote(str(cwd))} && env -i {exports} sh -c {shlex.quote(command)}; echo \"[exit $?]\"; sleep 600"
-        self._tmux("new-session", "-d", "-x", str(width), "-y", str(height), line)
+        # tmux (3.2+) pushes a screen cleared from its top corner into the scrollback;
+        # ordinary terminals do not, and prompt_toolkit erases its prompt that way
+        # when chat starts at the top, so the option is off for captures to read true.
+        self._tmux("new-session", "-d", "-x", str(width), "-y", str(height), line, ";", "set", "-g", "scroll-on-clear", "off")
         self.started = time.monotonic()
 
     def _tmux(self, *args: str) -> str:
@@ -36,6 +39,11 @@ class Pane:
     def type(self, text: str) -> None:
         """Literal text, as typed."""
         self._tmux("send-keys", "-t", "0", "-l", text)
+
+    def paste(self, text: str) -> None:
+        """``text`` pasted, wrapped in bracketed-paste marks when the program asked for them."""
+        self._tmux("set-buffer", "--", text)
+        self._tmux("paste-buffer", "-p", "-d", "-t", "0")
 
     def screen(self) -> str:
         return self._tmux("capture-pane", "-p", "-t", "0", "-S", "-200")
