@@ -13,7 +13,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "opencode"
-FACES = 7
+FACES = 8
 #: ``python -m opencode`` is the command line's second door, not a face of its own.
 SAME_FACE = {"opencode.__main__": "opencode.cli"}
 #: The executable is the command line's: it may start another face through that

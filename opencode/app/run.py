@@ -146,6 +146,7 @@ class AgentTask:
         from .prompt import user_message
 
         workspace = self.workspace
+        workspace.prepare_tools()
         content = user_message(self.prompt, self.piped, describe=workspace.registry.describe)
         if not content.strip():
             raise UsageError("nothing to do: give a message, or pipe something in")

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from ..llm.client import Settings
     from ..llm.resolve import ModelChoice
     from ..llm.types import ModelClient
+    from ..mcpclient.hub import Hub
     from ..paths import PathPolicy
     from ..session import SessionStore
     from ..secrets import Redactor
@@ -103,10 +104,40 @@ class Workspace:
     def registry(self) -> Registry:
         from ..tools import Registry
 
-        registry = Registry.from_config(self.config)
-        for warning in registry.warnings:
-            self.warn(warning)
-        return registry
+        deferred = []
+        if self.mcp_servers:
+            from ..mcpclient.source import McpSource
+
+            deferred.append(McpSource(lambda: self.mcp))
+        return Registry.from_config(self.config, deferred=deferred, warn=self.warn)
+
+    @cached_property
+    def mcp_servers(self) -> list:
+        """The MCP servers the config defines (``[mcp.servers.NAME]``), checked."""
+        from ..mcpclient.config import configured_servers, named_only
+
+        for name in named_only(self.config):
+            self.warn(f"[mcp] servers names {name!r}, but a server is defined by an [mcp.servers.{name}] table; ignored")
+        return configured_servers(self.config)
+
+    @cached_property
+    def mcp(self) -> Hub:
+        """The run's MCP servers; none is started before a tool of theirs is needed."""
+        from ..mcpclient.hub import Hub
+        from ..mcpclient.tokens import TokenFile
+
+        return Hub(self.mcp_servers, self.env, self.root, self.data_dir / "mcp" / "logs", self.warn, TokenFile(self.data_dir))
+
+    def prepare_tools(self) -> None:
+        """A run that will list its tools says so early: the MCP servers begin to
+        start now, in the background, overlapping the rest of its set-up."""
+        if self.mcp_servers:
+            self.mcp.start_soon()
+
+    def close(self) -> None:
+        """End what the run started: the MCP servers and their process groups."""
+        if "mcp" in self.__dict__:
+            self.mcp.close()
 
     def tool_context(self, *, paths: PathPolicy | None = None, host: ToolHost | None = None) -> ToolContext:
         """Where a tool call runs: the project's paths, data dir, config and env, and
@@ -160,6 +191,10 @@ class Workspace:
             stored = [store.get(name) for name in store.providers()]
         except OpencodeError:
             stored = []  # an unreadable auth file: the commands that need a key say so
+        if self.config.get("mcp.servers"):
+            from ..mcpclient.config import secret_values
+
+            stored += secret_values(self.config, self.env)  # MCP servers' env and headers
         return Redactor(self.env, names=names, values=[v for v in stored if v])
 
     def snapshots(self) -> Snapshots:

@@ -41,6 +41,7 @@ SECTIONS: dict[str, dict[str, tuple[str, str]]] = {
     "Setup": {
         "config": ("opencode.cli.config_cmd:config", "View and edit configuration"),
         "tool": ("opencode.cli.tool_group:tool", "List, describe and call tools as JSON"),
+        "mcp": ("opencode.cli.mcp_cmd:mcp", "MCP servers: list, tools, call, add, remove; serve opencode over MCP"),
     },
 }
 

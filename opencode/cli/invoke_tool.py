@@ -37,6 +37,25 @@ def run_tool_command(runtime: Runtime, spec: ToolSpec, params: dict[str, Any]) -
     return outcome.result.exit_status
 
 
+def json_params(runtime: Runtime, params: str | None, usage: str) -> dict[str, Any]:
+    """A command's JSON object of parameters: given, or piped (``-`` or none)."""
+    from .. import protocol
+    from ..errors import UsageError
+
+    if params is None or params == "-":
+        piped = runtime.read_stdin()
+        if piped is None or piped.is_empty:
+            raise UsageError("no parameters: give a JSON object, or pipe one in", hint=usage)
+        params = piped.raw
+    try:
+        value = protocol.loads(params)
+    except ValueError as exc:
+        raise UsageError(f"parameters are not valid JSON: {exc}") from None
+    if not isinstance(value, dict):
+        raise UsageError("parameters must be a JSON object")
+    return value
+
+
 def stdin_params(spec: ToolSpec, data: bytes) -> dict[str, Any]:
     """The parameters piped ``data`` fills (see the module docstring)."""
     assert spec.stdin_param is not None

@@ -118,6 +118,8 @@ class Runtime:
         return error.exit_code
 
     def finish(self) -> None:
+        if "workspace" in self.__dict__:
+            self.workspace.close()
         if "out" in self.__dict__:
             self.out.close()
 

@@ -7,9 +7,8 @@ import json
 import click
 
 from .. import protocol
-from ..errors import UsageError
 from .clickutil import leaf
-from .invoke_tool import run_tool_command
+from .invoke_tool import json_params, run_tool_command
 
 
 @click.group()
@@ -52,15 +51,5 @@ def schema(runtime, name: str) -> None:
 def call(runtime, name: str, params: str | None) -> None:
     """Call a tool with all parameters as one JSON object (``-`` or a pipe: stdin)."""
     spec = runtime.workspace.registry.get(name)
-    if params is None or params == "-":
-        piped = runtime.read_stdin()
-        if piped is None or piped.is_empty:
-            raise UsageError("no parameters: give a JSON object, or pipe one in", hint=f"opencode tool call {name} '{{...}}'")
-        params = piped.raw
-    try:
-        value = protocol.loads(params)
-    except ValueError as exc:
-        raise UsageError(f"parameters are not valid JSON: {exc}") from None
-    if not isinstance(value, dict):
-        raise UsageError("parameters must be a JSON object")
+    value = json_params(runtime, params, f"opencode tool call {name} '{{...}}'")
     raise SystemExit(run_tool_command(runtime, spec, value))

@@ -40,14 +40,7 @@ def set_value(path: Path, dotted: str, raw: str) -> tuple[Any, list[str]]:
     elif not spec.check(value):
         raise ConfigError(f"{dotted} must be {spec.name}, got {type_name(value)} ({raw})", key=dotted)
 
-    try:
-        text = path.read_text(encoding="utf-8") if path.exists() else ""
-    except UnicodeDecodeError as exc:
-        raise ConfigError(f"{path}: not UTF-8 text (byte {exc.start}); nothing was changed", file=str(path)) from None
-    try:
-        document = tomlkit.parse(text)
-    except tomlkit.exceptions.ParseError as exc:
-        raise ConfigError(f"{path}: TOML syntax error: {exc}") from exc
+    document = _load(path)
     node: Any = document
     for index, part in enumerate(parts[:-1]):
         child = node.get(part)
@@ -60,3 +53,63 @@ def set_value(path: Path, dotted: str, raw: str) -> tuple[Any, list[str]]:
     node[parts[-1]] = value
     atomic_write(path, tomlkit.dumps(document).encode("utf-8"))
     return value, warnings
+
+
+def _load(path: Path) -> Any:
+    """The TOML document of ``path`` (empty when there is no file), for editing."""
+    import tomlkit
+
+    try:
+        text = path.read_text(encoding="utf-8") if path.exists() else ""
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text (byte {exc.start}); nothing was changed", file=str(path)) from None
+    try:
+        return tomlkit.parse(text)
+    except tomlkit.exceptions.ParseError as exc:
+        raise ConfigError(f"{path}: TOML syntax error: {exc}") from exc
+
+
+def set_table(path: Path, parents: tuple[str, ...], name: str, values: dict[str, Any]) -> None:
+    """Write ``[PARENTS.NAME]`` with ``values`` into ``path`` (replacing a table of that
+    name), keeping everything else in the file as it was."""
+    import tomlkit
+
+    document = _load(path)
+    node: Any = document
+    for index, part in enumerate(parents):
+        child = node.get(part)
+        if child is None:
+            child = tomlkit.table(is_super_table=True)
+            node[part] = child
+        elif not isinstance(child, dict):
+            raise ConfigError(f"{'.'.join(parents[: index + 1])} is a value, not a table, in {path}")
+        node = child
+    table = tomlkit.table()
+    for key, value in values.items():
+        if isinstance(value, dict):
+            inline = tomlkit.inline_table()
+            inline.update(value)
+            value = inline
+        table[key] = value
+    node[name] = table
+    atomic_write(path, tomlkit.dumps(document).encode("utf-8"))
+
+
+def remove_key(path: Path, dotted: str) -> bool:
+    """Remove ``dotted`` (a value or a table) from ``path``; False when it was not there."""
+    if not path.exists():
+        return False
+    document = _load(path)
+    node: Any = document
+    parts = dotted.split(".")
+    for part in parts[:-1]:
+        node = node.get(part) if isinstance(node, dict) else None
+        if node is None:
+            return False
+    if not isinstance(node, dict) or parts[-1] not in node:
+        return False
+    del node[parts[-1]]
+    import tomlkit
+
+    atomic_write(path, tomlkit.dumps(document).encode("utf-8"))
+    return True

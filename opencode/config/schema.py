@@ -126,8 +126,10 @@ MCP_SERVER = Table(
         "env": Table(extra=STR),
         "url": STR,
         "headers": Table(extra=STR),
+        "cwd": STR,
         "enabled": BOOL,
         "timeout": NUM,
+        "permission": Choice(("read", "write", "execute", "network")),
     }
 )
 

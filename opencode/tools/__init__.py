@@ -5,7 +5,10 @@ that is handed ``register`` and calls it once per tool, with a ``ToolSpec`` or a
 ``ToolEntry`` (a name, a one-line summary and where the spec lives, imported only when
 the tool is used). The built-in tools come in through that same hook
 (``builtin_tools``), and so will tools from MCP servers and tools defined in Python:
-each then gets every face a built-in has.
+each then gets every face a built-in has. A *deferred* source (MCP servers, which must
+be started to say what tools they have) is called only when the registry is first
+asked for a name it does not hold or for the whole list, so ``opencode read`` never
+starts one.
 
 ``BUILTIN`` maps each built-in name to ``module:attribute`` of its ``ToolSpec`` and a
 summary, so listing tools (``opencode --help``, ``opencode tool list``) imports no tool
@@ -89,40 +92,63 @@ class Registry:
     """The tools available to one run: those the sources register, minus those
     disabled by ``[tools] NAME = false`` in config.
 
-    A name registered twice keeps its first tool; the clash is noted in ``warnings``.
+    A name registered twice keeps its first tool; the clash is noted in ``warnings``
+    and told to ``warn`` (for a deferred source, when it runs).
     """
 
-    def __init__(self, disabled: Iterable[str] = (), sources: Iterable[ToolSource] = (builtin_tools,)) -> None:
+    def __init__(
+        self, disabled: Iterable[str] = (), sources: Iterable[ToolSource] = (builtin_tools,), deferred: Iterable[ToolSource] = (),
+        warn: Callable[[str], None] | None = None,
+    ) -> None:
         self.disabled = set(disabled)
         self.warnings: list[str] = []
+        self._warn = warn
         self._tools: dict[str, ToolSpec | ToolEntry] = {}
+        self._deferred = list(deferred)
         for source in sources:
             source(self.register)
 
     @classmethod
-    def from_config(cls, config: Any, sources: Iterable[ToolSource] = (builtin_tools,)) -> Registry:
+    def from_config(
+        cls, config: Any, sources: Iterable[ToolSource] = (builtin_tools,), deferred: Iterable[ToolSource] = (),
+        warn: Callable[[str], None] | None = None,
+    ) -> Registry:
         """The tools a config allows: ``[tools] NAME = false`` disables one."""
         tools = config.get("tools", {}) if config is not None else {}
-        return cls(disabled=[name for name, on in tools.items() if on is False], sources=sources)
+        return cls(disabled=[name for name, on in tools.items() if on is False], sources=sources, deferred=deferred, warn=warn)
+
+    def _complete(self) -> None:
+        """Run the deferred sources, once."""
+        while self._deferred:
+            self._deferred.pop(0)(self.register)
+
+    def _find(self, name: str) -> ToolSpec | ToolEntry | None:
+        if name not in self._tools:
+            self._complete()
+        return self._tools.get(name)
 
     def register(self, tool: ToolSpec | ToolEntry) -> None:
         """The registration hook every tool source is handed."""
         if tool.name in self._tools:
             self.warnings.append(f"a second tool named {tool.name!r} was ignored")
+            if self._warn is not None:
+                self._warn(self.warnings[-1])
             return
         self._tools[tool.name] = tool
 
     def all_names(self) -> list[str]:
         """Every registered tool, disabled ones included, in registration order."""
+        self._complete()
         return list(self._tools)
 
     def names(self) -> list[str]:
+        self._complete()
         return [name for name in self._tools if name not in self.disabled]
 
     def get(self, name: str) -> ToolSpec:
         if name in self.disabled:
             raise PermissionDenied(f"tool {name!r} is disabled by [tools] in config")
-        tool = self._tools.get(name)
+        tool = self._find(name)
         if tool is None:
             raise unknown_tool(name, self.names())
         return tool.load() if isinstance(tool, ToolEntry) else tool
@@ -132,14 +158,18 @@ class Registry:
 
     def summary(self, name: str) -> str:
         """A tool's one-line summary, without importing it when it has one registered."""
-        tool = self._tools[name]
+        tool = self._find(name)
+        if tool is None:
+            raise KeyError(name)
         if isinstance(tool, ToolEntry):
             return tool.summary
         return tool.description.splitlines()[0] if tool.description else ""
 
     def spec(self, name: str) -> ToolSpec:
         """A registered tool's spec, even when config disables it (for listings)."""
-        tool = self._tools[name]
+        tool = self._find(name)
+        if tool is None:
+            raise KeyError(name)
         return tool.load() if isinstance(tool, ToolEntry) else tool
 
     def describe(self, name: str, params: dict[str, Any]) -> str:
