@@ -240,7 +240,11 @@ def _report(error: OpencodeError, runtime) -> int:
         from pathlib import Path
 
         runtime = Runtime(env=os.environ, cwd=Path.cwd())
-    return runtime.fail(error, getattr(error, "tool", None))
+    try:
+        return runtime.fail(error, getattr(error, "tool", None))
+    except OSError:  # the terminal went away (SIGHUP): there is nobody to tell
+        _silence_stdout()
+        return error.exit_code
 
 
 def _silence_stdout() -> None:
