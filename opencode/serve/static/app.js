@@ -116,21 +116,23 @@ $("open-settings").addEventListener("click", async () => {
   try { await settings.load(); } catch (error) { $("settings-note").textContent = `Settings: ${error.message}`; }
 });
 
-// Another client's doings: sessions made or deleted, turns on the open session
-// (their permission asks too, which any client may answer), settings changed.
+// Another client's doings: sessions made or deleted, settings changed, and turns on
+// the open session: their permission asks (which any client may answer) at once,
+// their answer by reloading the session when they are done. The records of this
+// page's own turn come on both streams; its done record tells them apart.
 watchEvents((record) => {
   if (record.type === "session_created" || record.type === "session_deleted") refreshSessions();
   else if (record.type === "config_changed") settings.load().catch(() => {});
-  else if (record.type === "session_event" && record.session_id === chat.sessionId && !chat.running) {
-    const inner = record.record || {};
-    chat.handle(inner);
-    if (inner.type === "done") refreshSessions();
-  } else if (record.type === "session_event" && chat.running && record.session_id === chat.sessionId) {
-    const inner = record.record || {};
-    if (inner.type === "permission_request" || inner.type === "permission_answered") chat.handle(inner);
+  if (record.type !== "session_event" || record.session_id !== chat.sessionId) return;
+  const inner = record.record || {};
+  if (inner.type === "permission_request" || inner.type === "permission_answered") chat.handle(inner);
+  else if (inner.type === "step_start" && !chat.running) status.textContent = "another client is working…";
+  else if (inner.type === "done" && !chat.running && JSON.stringify(inner) !== chat.lastDone) {
+    status.textContent = "";
+    chat.load(chat.sessionId).then(refreshSessions).catch(() => {});
   }
 });
 
-refreshSessions();
 settings.load().catch(() => {});
+refreshSessions().finally(() => { document.body.dataset.ready = "1"; }); // for scripts and tests: the page is wired
 input.focus();

@@ -14,6 +14,7 @@ export class Chat {
     this.answer = null; // the element of the answer being streamed, and its text
     this.answerText = "";
     this.pending = false; // a render queued for the next frame
+    this.lastDone = null; // this page's last turn's done record, as JSON
   }
 
   get running() { return this.controller !== null; }
@@ -91,6 +92,7 @@ export class Chat {
       case "permission_answered": this.settled(record); break;
       case "error": this.say(`Error: ${record.error ? record.error.message : "unknown"}`, "msg-error"); break;
       case "done":
+        this.lastDone = JSON.stringify(record);
         this.finishAnswer();
         if (record.reason && record.reason !== "completed") this.say(`Ended: ${record.reason}`, "msg-note");
         break;

@@ -30,7 +30,7 @@ export class Sessions {
       open.setAttribute("aria-current", "true");
     }
     open.addEventListener("click", () => this.onOpen(session));
-    const remove = el("button", "session-delete icon", "🗑");
+    const remove = el("button", "session-delete icon", "✕");
     remove.type = "button";
     remove.setAttribute("aria-label", `Delete session ${session.title || session.id}`);
     remove.addEventListener("click", () => this.onDelete(session));

@@ -1,0 +1,90 @@
+"""The page's panels: sessions (switch, create, delete, kept in sync with other
+clients), the file browser and its preview, the settings."""
+
+from __future__ import annotations
+
+import tomllib
+
+from fakellm.script import Reply
+
+from .conftest import shoot
+
+
+def chat(server, message: str, session_id: str | None = None) -> str:
+    body = {"message": message} | ({"session_id": session_id} if session_id else {})
+    answer = server.client.post("/api/chat/message", json=body)
+    assert answer.status_code == 200, answer.text
+    return answer.json()["session_id"]
+
+
+def test_switching_creating_and_deleting_sessions(server, open_page, fake_llm):
+    fake_llm.script(Reply.text("answer about apples"), Reply.text("answer about pears"))
+    apples = chat(server, "tell me about apples")
+    pears = chat(server, "tell me about pears")
+    page = open_page(server)
+    page.locator("#sessions .session").nth(1).wait_for()
+    page.locator(f'#sessions .session[data-id="{apples}"] .session-open').click()
+    page.locator(".msg-assistant", has_text="answer about apples").wait_for()
+    assert page.locator(".msg-user").all_inner_texts() == ["tell me about apples"]
+    page.locator(f'#sessions .session[data-id="{pears}"] .session-open').click()
+    page.locator(".msg-assistant", has_text="answer about pears").wait_for()
+    assert page.locator(".msg-assistant", has_text="apples").count() == 0
+    assert page.get_attribute(f'#sessions .session[data-id="{pears}"] .session-open', "aria-current") == "true"
+    page.click("#new-session")
+    page.locator("#sessions .session").nth(2).wait_for()
+    page.locator("#log .msg").first.wait_for(state="detached")  # the new session is open, and empty
+    current = page.get_attribute("#sessions .session.current", "data-id")
+    assert current not in (apples, pears) and current in {s["id"] for s in server.client.get("/api/sessions").json()["sessions"]}
+    page.locator(f'#sessions .session[data-id="{apples}"] .session-delete').click()  # the confirm is accepted
+    page.locator(f'#sessions .session[data-id="{apples}"]').wait_for(state="detached")
+    assert apples not in {s["id"] for s in server.client.get("/api/sessions").json()["sessions"]}
+    assert page.errors == []
+
+
+def test_a_session_made_by_another_client_shows_up(server, open_page):
+    page = open_page(server)
+    assert page.locator("#sessions .session").count() == 0
+    made = server.client.post("/api/sessions", json={"title": "from the terminal"}).json()
+    page.locator(f'#sessions .session[data-id="{made["id"]}"]', has_text="from the terminal").wait_for()  # via /api/events
+    server.client.delete(f"/api/sessions/{made['id']}")
+    page.locator(f'#sessions .session[data-id="{made["id"]}"]').wait_for(state="detached")
+
+
+def test_the_file_browser_previews_a_file_highlighted(server, open_page, llm_project):
+    (llm_project / "src").mkdir()
+    (llm_project / "src" / "tool.py").write_text("def answer():\n    return 42\n")
+    (llm_project / "README.md").write_text("# readme\n")
+    page = open_page(server)
+    page.click("#tab-files")
+    assert page.get_attribute("#tab-files", "aria-selected") == "true"
+    page.locator("#files button", has_text="src/").click()
+    page.locator("#files-path", has_text="src").wait_for()
+    page.locator("#files button", has_text="tool.py").click()
+    code = page.locator("#preview-code")
+    code.locator(".hljs-keyword", has_text="def").wait_for()
+    assert code.inner_text() == "def answer():\n    return 42\n"
+    assert page.inner_text("#preview-name") == "src/tool.py"
+    shoot(page, "desktop_files.png")
+    page.click("#files-up")
+    page.locator("#files button", has_text="README.md").wait_for()
+    page.click("#preview-close")
+    page.locator("#preview").wait_for(state="hidden")
+    assert page.errors == []
+
+
+def test_settings_show_the_model_and_save_the_agent(server, open_page, llm_project):
+    page = open_page(server)
+    page.click("#open-settings")
+    page.locator("#set-provider option[value=openai]").wait_for(state="attached")
+    page.wait_for_function("document.getElementById('set-model').value === 'gpt-4o'")
+    assert page.input_value("#set-provider") == "openai"
+    page.select_option("#set-agent", "plan")
+    page.select_option("#set-language", "de")
+    page.click("#settings-save")
+    page.locator("#settings-note", has_text="Saved").wait_for()
+    saved = tomllib.loads((llm_project / "opencode.toml").read_text())
+    assert saved["agent"] == "plan" and saved["ui"]["language"] == "de"
+    assert saved["provider"]["openai"]["model"] == "gpt-4o"
+    page.keyboard.press("Escape")  # the dialog closes from the keyboard
+    page.locator("#settings").wait_for(state="hidden")
+    assert page.errors == []
