@@ -87,14 +87,15 @@ def browser():
 
 @pytest.fixture
 def make_server(llm_project: Path, env: dict[str, str], keys: dict[str, str]):
-    """``make_server(toml="", env_extra=None, auth=None)``: a server on the project
-    with ``toml`` added to its opencode.toml; stopped after the test."""
+    """``make_server(toml="", env_extra=None, auth=None, idle=2)``: a server on the
+    project with ``toml`` added to its opencode.toml (and ``idle`` as its model's idle
+    timeout); stopped after the test."""
     started: list[Server] = []
     config = llm_project / "opencode.toml"
     base = config.read_text()
 
-    def make(toml: str = "", env_extra: dict[str, str] | None = None, auth: tuple[str, str] | None = None) -> Server:
-        config.write_text(base + "[server]\npermission_timeout = 60\nheartbeat = 1\n" + toml)
+    def make(toml: str = "", env_extra: dict[str, str] | None = None, auth: tuple[str, str] | None = None, idle: float = 2) -> Server:
+        config.write_text(base.replace("idle_timeout = 2\n", f"idle_timeout = {idle}\n") + "[server]\npermission_timeout = 60\nheartbeat = 1\n" + toml)
         started.append(start_server(llm_project, {**env, **keys, **(env_extra or {})}, auth))
         return started[-1]
 

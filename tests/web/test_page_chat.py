@@ -76,7 +76,8 @@ def test_an_edit_shows_as_a_diff(server, open_page, fake_llm, llm_project):
     assert (llm_project / "notes.txt").read_text() == "alpha\ngamma\n"
 
 
-def test_stop_cancels_the_turn_and_the_session_takes_the_next(server, open_page, fake_llm):
+def test_stop_cancels_the_turn_and_the_session_takes_the_next(make_server, open_page, fake_llm):
+    server = make_server(idle=60)  # the stall ends by Stop, not by the model's idle timeout
     fake_llm.script(Reply.stall("partial answer", after=1))
     page = open_page(server)
     send(page, "write a long essay")

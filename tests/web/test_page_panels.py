@@ -3,11 +3,14 @@ clients), the file browser and its preview, the settings."""
 
 from __future__ import annotations
 
+import threading
 import tomllib
+
+import httpx
 
 from fakellm.script import Reply
 
-from .conftest import shoot
+from .conftest import ASK_BASH, shoot
 
 
 def chat(server, message: str, session_id: str | None = None) -> str:
@@ -75,6 +78,7 @@ def test_the_file_browser_previews_a_file_highlighted(server, open_page, llm_pro
 def test_settings_show_the_model_and_save_the_agent(server, open_page, llm_project):
     page = open_page(server)
     page.click("#open-settings")
+    page.locator("#settings[data-loaded]").wait_for()
     page.locator("#set-provider option[value=openai]").wait_for(state="attached")
     page.wait_for_function("document.getElementById('set-model').value === 'gpt-4o'")
     assert page.input_value("#set-provider") == "openai"
@@ -87,4 +91,26 @@ def test_settings_show_the_model_and_save_the_agent(server, open_page, llm_proje
     assert saved["provider"]["openai"]["model"] == "gpt-4o"
     page.keyboard.press("Escape")  # the dialog closes from the keyboard
     page.locator("#settings").wait_for(state="hidden")
+    assert page.errors == []
+
+
+def test_a_turn_of_another_client_is_answered_and_shown_in_the_page(make_server, open_page, fake_llm, llm_project):
+    server = make_server(ASK_BASH)
+    fake_llm.script(Reply.text("first answer"))
+    session = chat(server, "start")
+    page = open_page(server)
+    page.locator(f'#sessions .session[data-id="{session}"] .session-open').click()
+    page.locator(".msg-assistant", has_text="first answer").wait_for()
+    fake_llm.script(Reply.tool_call("bash", {"command": "touch from-the-other-client"}), Reply.text("the other client's answer"))
+    answers: list[httpx.Response] = []
+    other = threading.Thread(target=lambda: answers.append(server.client.post(
+        "/api/chat/message", json={"message": "make a file", "session_id": session})))
+    other.start()
+    try:
+        page.locator(".ask button.answer-once").click()  # the ask came over /api/events
+        page.locator(".msg-assistant", has_text="the other client's answer").wait_for()  # reloaded when done
+    finally:
+        other.join(timeout=120)
+    assert answers and answers[0].status_code == 200 and answers[0].json()["text"] == "the other client's answer"
+    assert (llm_project / "from-the-other-client").exists()
     assert page.errors == []

@@ -115,8 +115,13 @@ export class Settings {
     save.addEventListener("click", () => this.save());
   }
 
+  // The settings as saved; only the latest of overlapping loads fills the form, so
+  // a slow one never resets what was chosen after a newer one.
   async load() {
+    const mine = (this.loads = (this.loads || 0) + 1);
+    delete this.dialog.dataset.loaded;
     const [config, models] = await Promise.all([api.config(), api.models()]);
+    if (mine !== this.loads) return;
     this.config = config.config || {};
     this.models = models.models || [];
     const providers = new Set(this.models.map((m) => m.provider));
@@ -126,6 +131,7 @@ export class Settings {
     const agents = new Set([...BUILTIN_AGENTS, ...Object.keys(this.config.agents || {})]);
     fill(this.agent, [...agents], this.config.agent || "build");
     this.language.value = (this.config.ui || {}).language || "en";
+    this.dialog.dataset.loaded = "1";
   }
 
   fillModels() {
