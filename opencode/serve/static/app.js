@@ -120,16 +120,17 @@ $("open-settings").addEventListener("click", async () => {
 // the open session: their permission asks (which any client may answer) at once,
 // their answer by reloading the session when they are done. The records of this
 // page's own turn come on both streams; its done record tells them apart.
+const OTHER = "another client is working…";
 watchEvents((record) => {
   if (record.type === "session_created" || record.type === "session_deleted") refreshSessions();
   else if (record.type === "config_changed") settings.load().catch(() => {});
   if (record.type !== "session_event" || record.session_id !== chat.sessionId) return;
   const inner = record.record || {};
   if (inner.type === "permission_request" || inner.type === "permission_answered") chat.handle(inner);
-  else if (inner.type === "step_start" && !chat.running) status.textContent = "another client is working…";
-  else if (inner.type === "done" && !chat.running && JSON.stringify(inner) !== chat.lastDone) {
-    status.textContent = "";
-    chat.load(chat.sessionId).then(refreshSessions).catch(() => {});
+  else if (inner.type === "step_start" && !chat.running) status.textContent = OTHER;
+  else if (inner.type === "done") {
+    if (status.textContent === OTHER) status.textContent = "";
+    if (!chat.running && JSON.stringify(inner) !== chat.lastDone) chat.load(chat.sessionId).then(refreshSessions).catch(() => {});
   }
 });
 
