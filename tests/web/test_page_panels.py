@@ -114,3 +114,26 @@ def test_a_turn_of_another_client_is_answered_and_shown_in_the_page(make_server,
     assert answers and answers[0].status_code == 200 and answers[0].json()["text"] == "the other client's answer"
     assert (llm_project / "from-the-other-client").exists()
     assert page.errors == []
+
+
+def test_the_page_works_from_the_keyboard(server, open_page, fake_llm):
+    fake_llm.script(Reply.text("typed, never clicked"))
+    page = open_page(server)
+    assert page.evaluate("document.activeElement.id") == "input"  # ready to type
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "send"
+    page.focus("#new-session")
+    page.keyboard.press("Enter")
+    page.locator("#sessions .session.current").wait_for()
+    page.locator("#input:focus").wait_for()  # back in the composer after opening it
+    page.keyboard.type("hello")
+    page.keyboard.press("Enter")
+    page.locator(".msg-assistant", has_text="typed, never clicked").wait_for()
+    page.locator("#open-settings").focus()
+    page.keyboard.press("Enter")
+    page.locator("#settings[open]").wait_for()
+    page.keyboard.press("Escape")
+    page.locator("#settings").wait_for(state="hidden")
+    labels = page.evaluate("[...document.querySelectorAll('button')].filter((b) => !b.textContent.trim() && !b.getAttribute('aria-label')).length")
+    assert labels == 0  # every button has a name
+    assert page.errors == []

@@ -116,3 +116,14 @@ def test_a_port_held_by_another_program_is_one_clear_line(project, env):
 def test_a_public_host_without_a_password_is_refused(project, env):
     result = run_web(project, {k: v for k, v in env.items() if k != "OPENCODE_SERVER_PASSWORD"}, "--host", "0.0.0.0", "--port", "0", "--no-open")
     assert result.returncode == 2 and "without a password" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_server_with_a_password_is_recognised_by_its_challenge(project, env):
+    secret = {**env, "OPENCODE_SERVER_PASSWORD": "s3cret"}
+    web = Web(project, secret, "--port", "0", "--no-open")
+    try:
+        assert httpx.get(web.url + "/", timeout=30).status_code == 401
+        again = run_web(project, env, "--port", web.url.rsplit(":", 1)[1], "--no-open")
+        assert again.returncode == 0 and again.stdout.strip() == web.url, again.stderr
+    finally:
+        web.stop()
