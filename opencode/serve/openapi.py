@@ -21,6 +21,7 @@ API: list[tuple[str, str, str]] = [
     ("DELETE", "/api/sessions/{id}", "Delete a session"),
     ("GET", "/api/sessions/{id}/messages", "A session's messages, as the session file keeps them"),
     ("POST", "/api/sessions/{id}/permissions/{request_id}", "Answer a permission_request: {answer: once|always|deny}"),
+    ("POST", "/api/sessions/{id}/questions/{request_id}", "Answer a question_request: {answers: [one per question]}"),
     ("POST", "/api/chat/message", "Run one turn, answered whole: {message, session_id?, agent?, model?}"),
     ("POST", "/api/chat/stream", "Run one turn; its records as server-sent events"),
     ("GET", "/api/chat/ws", "WebSocket: {type: message, content, session_id?} in, records out; {type: cancel}"),

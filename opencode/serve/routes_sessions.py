@@ -1,5 +1,5 @@
 """``/api/sessions``: list, create, show, delete, the messages, and answers to a
-turn's permission asks. Each answer is a record of ``app.sessions``."""
+turn's permission asks and questions. Each answer is a record of ``app.sessions``."""
 
 from __future__ import annotations
 
@@ -60,6 +60,12 @@ def routes(state: ServerState) -> list[Route]:
         state.asks.answer(session_id, request_id, body.get("answer"))
         return JSONResponse(protocol.record("permission_answer", session_id=session_id, request_id=request_id, answer=body["answer"]))
 
+    async def answer_questions(request: Request) -> JSONResponse:
+        body = await json_object(request)
+        session_id, request_id = request.path_params["id"], request.path_params["request_id"]
+        state.asks.answer_questions(session_id, request_id, body.get("answers"))
+        return JSONResponse(protocol.record("question_answer", session_id=session_id, request_id=request_id, answers=body["answers"]))
+
     return [
         Route("/api/sessions", list_, methods=["GET"]),
         Route("/api/sessions", create, methods=["POST"]),
@@ -67,4 +73,5 @@ def routes(state: ServerState) -> list[Route]:
         Route("/api/sessions/{id}", delete, methods=["DELETE"]),
         Route("/api/sessions/{id}/messages", messages, methods=["GET"]),
         Route("/api/sessions/{id}/permissions/{request_id}", answer, methods=["POST"]),
+        Route("/api/sessions/{id}/questions/{request_id}", answer_questions, methods=["POST"]),
     ]

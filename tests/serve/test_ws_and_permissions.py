@@ -142,3 +142,25 @@ def test_websocket_cancel_stops_a_running_tool(server, fake_llm, project):
         rest = receive_until_done(ws)
     assert rest[-1]["reason"] == "interrupted"
     assert not (project / "after-the-sleep").exists()
+
+
+def test_the_question_tool_is_answered_over_http(server, fake_llm):
+    questions = [{"question": "Which colour?", "options": ["red", "blue"]}]
+    fake_llm.script(Reply.tool_call("question", {"questions": questions}), Reply.text("blue it is"))
+    records = []
+    with server.client.stream("POST", "/api/chat/stream", json={"message": "pick a colour"}) as response:
+        for line in response.iter_lines():
+            if not line.startswith("data: "):
+                continue
+            records.append(json.loads(line[6:]))
+            asked = records[-1]
+            if asked["type"] == "question_request":
+                assert asked["questions"] == questions
+                base = f"/api/sessions/{asked['session_id']}"
+                wrong_kind = server.client.post(f"{base}/permissions/{asked['request_id']}", json={"answer": "once"})
+                assert wrong_kind.status_code == 404
+                assert server.client.post(f"{base}/questions/{asked['request_id']}", json={"answers": "blue"}).status_code == 400
+                assert server.client.post(f"{base}/questions/{asked['request_id']}", json={"answers": ["blue"]}).status_code == 200
+    result = next(r for r in records if r["type"] == "tool_result")
+    assert result["status"] == "completed" and result["metadata"]["answers"] == ["blue"]
+    assert records[-1]["reason"] == "completed"
