@@ -127,3 +127,26 @@ def test_the_phone_layout_keeps_the_controls_usable(server, open_page, fake_llm)
     page.locator("#new-session").wait_for(state="hidden")  # choosing closed the drawer
     assert page.errors == []
     page.set_viewport_size(DESKTOP)
+
+
+def test_the_question_tool_is_answered_in_the_page(server, open_page, fake_llm):
+    questions = [
+        {"question": "Which colour?", "options": ["red", "blue"]},
+        {"question": "Which sizes?", "options": ["S", "M", "L"], "multiple": True},
+        {"question": "Anything else?"},
+    ]
+    fake_llm.script(Reply.tool_call("question", {"questions": questions}), Reply.text("noted your choices"))
+    page = open_page(server)
+    send(page, "ask me")
+    form = page.locator(".question form")
+    form.locator("legend", has_text="Which colour?").wait_for()
+    form.get_by_label("blue").check()
+    form.get_by_label("S", exact=True).check()
+    form.get_by_label("L", exact=True).check()
+    form.get_by_label("Anything else?").fill("<b>nothing</b>")
+    form.locator("button.answer-questions").click()
+    page.locator(".question.answered", has_text="Answered: blue; S, L; <b>nothing</b>").wait_for()
+    page.locator(".msg-assistant", has_text="noted your choices").wait_for()
+    result = [m for m in fake_llm.requests if "Which colour?" in m.text][-1].text
+    assert "A: blue" in result and "A: S, L" in result and "A: <b>nothing</b>" in result
+    assert page.errors == []

@@ -36,6 +36,8 @@ export const api = {
   messages: (id) => call("GET", `/api/sessions/${encodeURIComponent(id)}/messages`),
   answer: (sessionId, requestId, answer) =>
     call("POST", `/api/sessions/${encodeURIComponent(sessionId)}/permissions/${encodeURIComponent(requestId)}`, { answer }),
+  answerQuestions: (sessionId, requestId, answers) =>
+    call("POST", `/api/sessions/${encodeURIComponent(sessionId)}/questions/${encodeURIComponent(requestId)}`, { answers }),
   files: (path) => call("GET", `/api/files?path=${encodeURIComponent(path)}`),
   content: (path) => call("GET", `/api/files/content?path=${encodeURIComponent(path)}`),
   config: () => call("GET", "/api/config"),

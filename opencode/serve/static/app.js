@@ -121,12 +121,13 @@ $("open-settings").addEventListener("click", async () => {
 // their answer by reloading the session when they are done. The records of this
 // page's own turn come on both streams; its done record tells them apart.
 const OTHER = "another client is working…";
+const ASKS = ["permission_request", "permission_answered", "question_request", "question_answered"];
 watchEvents((record) => {
   if (record.type === "session_created" || record.type === "session_deleted") refreshSessions();
   else if (record.type === "config_changed") settings.load().catch(() => {});
   if (record.type !== "session_event" || record.session_id !== chat.sessionId) return;
   const inner = record.record || {};
-  if (inner.type === "permission_request" || inner.type === "permission_answered") chat.handle(inner);
+  if (ASKS.includes(inner.type)) chat.handle(inner);
   else if (inner.type === "step_start" && !chat.running) status.textContent = OTHER;
   else if (inner.type === "done") {
     if (status.textContent === OTHER) status.textContent = "";

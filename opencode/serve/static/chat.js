@@ -2,6 +2,7 @@
 // turn seen on /api/events) rendered as they come, permission asks answered.
 
 import { api, streamChat } from "./api.js";
+import { questionElement, questionSettled } from "./question.js";
 import { el, fillTool, messageElements, renderMarkdown, toolElement } from "./render.js";
 
 export class Chat {
@@ -90,6 +91,12 @@ export class Chat {
       case "tool_result": this.toolResult(record); break;
       case "permission_request": this.ask(record); break;
       case "permission_answered": this.settled(record); break;
+      case "question_request": this.question(record); break;
+      case "question_answered": {
+        const item = this.find(".question", "requestId", record.request_id);
+        if (item && !item.classList.contains("answered")) questionSettled(item, record);
+        break;
+      }
       case "error": this.say(`Error: ${record.error ? record.error.message : "unknown"}`, "msg-error"); break;
       case "done":
         this.lastDone = JSON.stringify(record);
@@ -179,6 +186,15 @@ export class Chat {
     row.firstChild && row.firstChild.focus();
   }
 
+  question(record) {
+    if (this.find(".ask", "requestId", record.request_id)) return; // seen on both streams
+    const item = questionElement(record);
+    this.log.append(item);
+    this.scroll();
+    const first = item.querySelector("input");
+    if (first) first.focus();
+  }
+
   async reply(item, record, answer) {
     for (const button of item.querySelectorAll("button")) button.disabled = true;
     try {
@@ -191,7 +207,7 @@ export class Chat {
 
   settled(record) {
     const item = this.find(".ask", "requestId", record.request_id);
-    if (!item) return;
+    if (!item || item.classList.contains("answered")) return;
     for (const button of item.querySelectorAll("button")) button.disabled = true;
     item.classList.add("answered");
     item.removeAttribute("role");
