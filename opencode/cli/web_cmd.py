@@ -49,7 +49,8 @@ def web(runtime, port: int | None, host: str | None, no_open: bool) -> None:
             raise SystemExit(0)
 
     def started(line: str) -> None:
-        url = line.split("listening on ", 1)[1].split()[0]
+        listening = line.split("listening on ", 1)[1].split()[0]
+        url = page_url(*_host_port(listening))
         announce(line.replace("opencode serve:", "opencode web:"), url, show)
 
     raise SystemExit(
@@ -59,9 +60,21 @@ def web(runtime, port: int | None, host: str | None, no_open: bool) -> None:
     )
 
 
+WILDCARDS = {"0.0.0.0": "127.0.0.1", "::": "[::1]", "[::]": "[::1]"}
+
+
 def page_url(host: str, port: int) -> str:
+    """The address a browser on this machine opens: a wildcard host (every
+    interface) is reached through loopback."""
+    if host in WILDCARDS:
+        return f"http://{WILDCARDS[host]}:{port}"
     bracketed = f"[{host}]" if ":" in host and not host.startswith("[") else host
     return f"http://{bracketed}:{port}"
+
+
+def _host_port(url: str) -> tuple[str, int]:
+    host, _, port = url.removeprefix("http://").rpartition(":")
+    return host, int(port)
 
 
 def answering(url: str, env: Mapping[str, str]) -> bool:

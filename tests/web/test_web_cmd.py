@@ -127,3 +127,4 @@ def test_a_server_with_a_password_is_recognised_by_its_challenge(project, env):
         assert again.returncode == 0 and again.stdout.strip() == web.url, again.stderr
     finally:
         web.stop()
+
