@@ -25,6 +25,7 @@ SECTIONS: dict[str, dict[str, tuple[str, str]]] = {
     },
     "Server": {
         "serve": ("opencode.cli.serve_cmd:serve", "Serve the HTTP API: sessions, chat over SSE and WebSocket, tools"),
+        "web": ("opencode.cli.web_cmd:web", "Open the web page: the server of serve, and a browser on it"),
     },
     "Sessions": {
         "session": ("opencode.cli.session_cmd:session", "Saved sessions: list, show, delete, diff, resume, compact"),
