@@ -6,16 +6,13 @@ from __future__ import annotations
 import json
 import signal
 import subprocess
-import threading
-import time
 from pathlib import Path
 
 import httpx
 import pytest
 
-from helpers import opencode_command
+from serving import launch
 
-START = 60.0  # seconds a server may take to say where it listens (a loaded box)
 
 
 class Server:
@@ -47,28 +44,7 @@ class Server:
 
 def start_server(cwd: Path, env: dict[str, str], *args: str, headers: dict[str, str] | None = None) -> Server:
     """Start ``opencode serve --port 0 ARGS`` and wait for its URL on stderr."""
-    proc = subprocess.Popen(
-        [*opencode_command(), "serve", "--port", "0", *args], cwd=cwd, env=env, stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-    )
-    lines: list[str] = []
-    found = threading.Event()
-
-    def read() -> None:
-        assert proc.stderr is not None
-        for line in proc.stderr:
-            lines.append(line)
-            if "listening on" in line:
-                found.set()
-
-    threading.Thread(target=read, daemon=True).start()
-    deadline = time.monotonic() + START
-    while not found.wait(0.1):
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            proc.wait(timeout=10)
-            raise AssertionError(f"the server did not start: {''.join(lines)}")
-    url = next(line for line in lines if "listening on" in line).split("listening on ")[1].split()[0]
+    proc, url, lines = launch(cwd, env, *args)
     return Server(proc, url, lines, headers)
 
 

@@ -8,21 +8,18 @@ gets a fresh context (its own cookies and storage) and its own server."""
 from __future__ import annotations
 
 import subprocess
-import threading
-import time
 from pathlib import Path
 
 import httpx
 import pytest
 
-from helpers import opencode_command
+from serving import launch
 
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
-START = 60.0  # seconds a server may take to say where it listens (a loaded box)
 WAIT = 30_000  # ms a condition in the page may take (10x and more its usual time)
 ARTEFACTS = Path(__file__).with_name("artefacts")
 DESKTOP = {"width": 1280, "height": 800}
@@ -48,28 +45,7 @@ class Server:
 
 def start_server(cwd: Path, env: dict[str, str], auth: tuple[str, str] | None = None) -> Server:
     """``opencode serve --port 0``, once its URL is on stderr."""
-    proc = subprocess.Popen(
-        [*opencode_command(), "serve", "--port", "0"], cwd=cwd, env=env, stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-    )
-    lines: list[str] = []
-    found = threading.Event()
-
-    def read() -> None:
-        assert proc.stderr is not None
-        for line in proc.stderr:
-            lines.append(line)
-            if "listening on" in line:
-                found.set()
-
-    threading.Thread(target=read, daemon=True).start()
-    deadline = time.monotonic() + START
-    while not found.wait(0.1):
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            proc.wait(timeout=10)
-            raise AssertionError(f"the server did not start: {''.join(lines)}")
-    url = next(line for line in lines if "listening on" in line).split("listening on ")[1].split()[0]
+    proc, url, _ = launch(cwd, env)
     return Server(proc, url, auth)
 
 

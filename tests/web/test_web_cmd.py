@@ -14,7 +14,7 @@ import pytest
 
 from helpers import opencode_command
 
-from .conftest import START
+from serving import START
 
 
 class Web:

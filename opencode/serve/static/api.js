@@ -58,6 +58,8 @@ export async function streamChat(body, onRecord, signal) {
     throw new ApiError(response.status, record);
   }
   const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  // Stop must end the read at once, however the aborted body reaches the pipe.
+  signal.addEventListener("abort", () => { reader.cancel().catch(() => {}); }, { once: true });
   let buffer = "";
   for (;;) {
     const { value, done } = await reader.read();

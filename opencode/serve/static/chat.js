@@ -48,25 +48,28 @@ export class Chat {
 
   async send(text, options) {
     this.say(text, "msg-user");
-    this.controller = new AbortController();
+    const controller = this.controller = new AbortController();
     this.status.textContent = "working…";
     const body = { message: text, ...options };
     if (this.sessionId) body.session_id = this.sessionId;
+    let failure = null;
     try {
-      await streamChat(body, (record) => this.handle(record), this.controller.signal);
-      this.status.textContent = "";
+      await streamChat(body, (record) => this.handle(record), controller.signal);
     } catch (error) {
-      if (error.name === "AbortError") {
-        this.status.textContent = "stopped";
-        this.say("Stopped.", "msg-note");
-      } else {
-        this.status.textContent = "error";
-        this.say(`Error: ${error.message}`, "msg-error");
-      }
-    } finally {
-      this.controller = null;
-      this.finishAnswer();
+      failure = error;
     }
+    // A stopped stream may end with an AbortError or just end: the signal says which.
+    if (controller.signal.aborted) {
+      this.status.textContent = "stopped";
+      this.say("Stopped.", "msg-note");
+    } else if (failure) {
+      this.status.textContent = "error";
+      this.say(`Error: ${failure.message}`, "msg-error");
+    } else {
+      this.status.textContent = "";
+    }
+    this.controller = null;
+    this.finishAnswer();
   }
 
   stop() {
