@@ -55,6 +55,7 @@ def find(runtime: Any, url: str | None = None) -> Server | None:
 class Server:
     def __init__(self, published: Published) -> None:
         self.published = published
+        self.exit_code: int | None = None  # as the stream's ": exit N" line says, when it does
         parts = urllib.parse.urlsplit(published.url)
         self.host, self.port = parts.hostname or "127.0.0.1", parts.port or 80
 
@@ -117,6 +118,9 @@ class Server:
             pending += block
             *events, pending = pending.split(b"\n\n")
             for event in events:
+                if event.startswith(b": exit "):
+                    self.exit_code = int(event[7:].strip() or 1)  # a recipe run's status, after its records
+                    continue
                 data = [line[5:].lstrip(b" ") for line in event.split(b"\n") if line.startswith(b"data:")]
                 if data:
                     yield json.loads(b"\n".join(data))
@@ -137,11 +141,16 @@ def _refusal(response: http.client.HTTPResponse):
     return NetworkError(f"the opencode server answered HTTP {response.status}")
 
 
-def stream_end(records: Iterator[dict[str, Any]], ended_by: str) -> Iterator[dict[str, Any]]:
-    """``records`` until the one of type ``ended_by``; a stream that stops before it
-    was cut off (the server died): a network error."""
+def stream_end(records: Iterator[dict[str, Any]], ended_by: str, *, to_the_end: bool = False) -> Iterator[dict[str, Any]]:
+    """``records`` until the run's own record of type ``ended_by`` (not a recipe step's);
+    with ``to_the_end`` the rest of the stream is read too (a recipe's status follows).
+    A stream that stops before that record was cut off (the server died): a network error."""
+    ended = False
     for record in records:
         yield record
-        if record.get("type") == ended_by:
-            return
-    raise NetworkError("the opencode server stopped before the answer was complete", hint="run with --no-attach")
+        if record.get("type") == ended_by and "recipe_step" not in record:
+            ended = True
+            if not to_the_end:
+                return
+    if not ended:
+        raise NetworkError("the opencode server stopped before the answer was complete", hint="run with --no-attach")

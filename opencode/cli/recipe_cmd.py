@@ -46,9 +46,10 @@ def given_recipe_options(options: dict[str, Any]) -> list[str]:
     return [name for name in RECIPE_ONLY if options.get(name) not in (None, False, ())]
 
 
-def run_recipe(runtime: Runtime, reference: str, options: dict[str, Any]) -> int:
+def run_recipe(runtime: Runtime, reference: str, options: dict[str, Any], server: Any = None) -> int:
     """Run the recipe ``reference`` names; returns the exit status. Whatever happens,
-    with ``--json`` the last record is ``done``."""
+    with ``--json`` the last record is ``done``. With ``server`` (warm attach) it runs
+    there, unless it records or replays (those swap the server's model client)."""
     from ..app.recipes.find import load_named
     from ..app.recipes.params import load_params_file, parse_assignments
     from ..app.recipes.runner import RecipeOptions, RecipeRun
@@ -86,6 +87,11 @@ def run_recipe(runtime: Runtime, reference: str, options: dict[str, Any]) -> int
         return _ended(view, ended_before_start(error), error.exit_code)
     from .terminal_person import TerminalPerson
 
+    if server is not None and run_options.record is None and run_options.replay is None:
+        from .attach_options import using
+        from .attach_run import run_recipe_attached
+
+        return run_recipe_attached(runtime, using(runtime, server), view, reference, run_options, piped)
     run = RecipeRun(workspace, recipe, run_options, piped=piped, person=TerminalPerson() if runtime.interactive else None)
     signals.run(_show(run, view))
     view.close()

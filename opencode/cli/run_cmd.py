@@ -139,7 +139,7 @@ def run(runtime, message, agent_name, attach_url, no_attach, **options) -> None:
     if len(message) == 1 and is_recipe_reference(message[0], runtime.workspace):
         if agent_name:
             raise UsageError("--agent applies to a message; a recipe names its agents itself ([settings] agent)")
-        raise SystemExit(run_recipe(runtime, message[0], options))
+        raise SystemExit(run_recipe(runtime, message[0], options, server=attached_server(runtime, attach_url, no_attach)))
     extra = given_recipe_options(options)
     if extra:
         flag = "--" + extra[0].replace("_file", "").replace("_", "-")

@@ -15,7 +15,7 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
-from . import openapi, routes_ask, routes_attach, routes_chat, routes_config, routes_events, routes_sessions, routes_tools
+from . import openapi, routes_ask, routes_attach, routes_recipes, routes_chat, routes_config, routes_events, routes_sessions, routes_tools
 from .auth import Guard
 from .errors import HANDLERS
 from .limits import BodyLimit
@@ -36,6 +36,7 @@ def create_app(state: ServerState) -> Starlette:
         *routes_chat.routes(state),
         *routes_ask.routes(state),
         *routes_attach.routes(state),
+        *routes_recipes.routes(state),
         *routes_tools.routes(state),
         *routes_config.routes(state),
         *routes_events.routes(state),

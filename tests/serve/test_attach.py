@@ -170,3 +170,48 @@ def test_an_attached_run_at_a_terminal_asks_the_person_there(server, fake_llm, l
     finally:
         pane.kill()
     assert (llm_project / "asked.txt").read_text() == "hi\n"
+
+
+RECIPE = """\
+[recipe]
+name = "two-steps"
+[params.file]
+type = "path"
+[[steps]]
+id = "read"
+tool = "read"
+with = { path = "{{ params.file }}" }
+[[steps]]
+id = "explain"
+ask = "Explain:\\n{{ steps.read.text }}"
+"""
+
+
+def recipe_shape(records: list[dict]) -> list[tuple]:
+    return [(r["type"], r.get("recipe_step"), r.get("status")) for r in records if r["type"] != "text_delta"]
+
+
+def test_an_attached_recipe_run_matches_an_in_process_one(server, cli, fake_llm, llm_project):
+    (llm_project / "main.py").write_text("print('hi')\n")
+    (llm_project / "two.toml").write_text(RECIPE)
+    fake_llm.script(Reply.text("It prints hi."), Reply.text("It prints hi."))
+    here = cli("run", "two.toml", "-p", "file=main.py", "--json", "--no-attach")
+    there = cli("-v", "run", "two.toml", "-p", "file=main.py", "--json")
+    assert ATTACHED in there.stderr
+    assert here.code == there.code == 0
+    assert recipe_shape(here.records) == recipe_shape(there.records)
+    assert there.records[-1]["type"] == "done" and there.records[-1]["text"] == "It prints hi."
+
+
+def test_an_attached_recipe_keeps_its_exit_status(server, cli, fake_llm, llm_project):
+    (llm_project / "title.toml").write_text('[recipe]\nname = "title"\n[[steps]]\nid = "title"\nask = "Name it."\nschema = { type = "object" }\nretries = 1\n')
+    fake_llm.script(*[Reply.text("nope")] * 4)
+    here = cli("run", "title.toml", "--no-attach")
+    there = cli("-v", "run", "title.toml")
+    assert ATTACHED in there.stderr
+    assert here.code == there.code == 6
+
+
+def test_a_replayed_recipe_runs_here(server, cli, llm_project):
+    done = cli("-v", "run", "explain", "-p", "file=README.md", "--replay", "/nonexistent.jsonl")
+    assert ATTACHED not in done.stderr and done.code != 0
