@@ -39,7 +39,24 @@ def attached_server(runtime: Any, url: str | None, no_attach: bool) -> Any:
         return None  # settings given on this command line: the server was started with its own
     from . import attach as client
 
-    return client.find(runtime, url)
+    server = client.find(runtime, url)
+    if server is None and url is None:
+        _keep_warm(runtime)
+    return server
+
+
+def _keep_warm(runtime: Any) -> None:
+    """With ``[server] keep_warm``, start a server for the next command (this one runs
+    here: the server would still be importing litellm)."""
+    keep = runtime.workspace.config.get("server.keep_warm")
+    if not keep:
+        return
+    import opencode.serve.main  # the server face's entry
+
+    from ..durations import seconds
+
+    if opencode.serve.main.warm_up(runtime.cwd, runtime.env, seconds(keep)):
+        runtime.diag.info("started a warm opencode server for the next commands ([server] keep_warm)")
 
 
 def using(runtime: Any, server: Any) -> Any:

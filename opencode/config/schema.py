@@ -205,6 +205,9 @@ SCHEMA = Table(
                 "max_body": Range(1, 1 << 30, whole=True),
                 "permission_timeout": Range(0, 86400, above=True),
                 "heartbeat": Range(0, 3600, above=True),
+                # keep_warm: "10m" (or seconds): an ask or run that finds no server starts a
+                # detached one that ends after that long idle (opencode serve --daemon).
+                "keep_warm": ANY,
             }
         ),
         "agents": Table(extra=AGENT),

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from ..rendezvous import publish, withdraw
+from .daemon import start_daemon, stop_server, warm_up  # noqa: F401 - the command line reaches them here
 from .auth import PASSWORD_ENV, check_bind, is_loopback
 
 TYPE_CHECKING = False
@@ -33,15 +34,17 @@ def run_server(
     host: str | None = None,
     port: int | None = None,
     announce: Callable[[str], None] | None = None,
+    idle: float | None = None,
 ) -> int:
-    """Serve the project at ``cwd`` until stopped; returns the exit status (130
-    after a signal, as every command). ``host``/``port`` None: ``[server]`` in the
+    """Serve the project at ``cwd`` until stopped (or ``idle`` seconds with nothing to
+    do: ``serve.idle``); returns the exit status (130 after a signal, as every command). ``host``/``port`` None: ``[server]`` in the
     config (127.0.0.1:4096). A public ``host`` without ``OPENCODE_SERVER_PASSWORD``
     is a ``UsageError`` raised before anything is bound."""
     listening = _listen(cwd, env, flags, profile, host, port)
     (announce or _stderr)(f"opencode serve: listening on {listening.url}" + ("" if listening.state.password is None else " (password required)"))
     try:
-        _uvicorn(listening.state).run(sockets=[listening.sock])
+        server = _uvicorn(listening.state, idle)
+        server.run(sockets=[listening.sock])
     except KeyboardInterrupt:
         return 130
     finally:
@@ -168,16 +171,26 @@ def _bracket(host: str) -> str:
     return f"[{host}]" if ":" in host and not host.startswith("[") else host
 
 
-def _uvicorn(state: ServerState) -> Any:
+def _uvicorn(state: ServerState, idle: float | None = None) -> Any:
     import uvicorn
 
     from .app import create_app
 
+    app = create_app(state)
+    if idle is not None:
+        from .idle import Activity
+
+        app = Activity(app)
     config = uvicorn.Config(
-        create_app(state), log_level="warning", ws="websockets-sansio", ws_max_size=state.max_body, lifespan="off",
+        app, log_level="warning", ws="websockets-sansio", ws_max_size=state.max_body, lifespan="off",
         timeout_graceful_shutdown=3, access_log=False,
     )
-    return _Server(config, state)
+    server = _Server(config, state)
+    if idle is not None:
+        from .idle import stop_when_idle
+
+        stop_when_idle(server, app, idle)
+    return server
 
 
 def _stderr(line: str) -> None:
