@@ -26,8 +26,9 @@ if TYPE_CHECKING:
 
 #: Seconds for the handshake: a live server on loopback answers in a millisecond.
 HELLO_TIMEOUT = 2.0
-#: Seconds of silence that end a stream (the server sends a heartbeat every 15).
-IDLE_TIMEOUT = 120.0
+#: Seconds of silence that end a stream (a chat stream has heartbeats; a whole answer
+#: to an ask may be long in coming, as it would be in-process).
+IDLE_TIMEOUT = 600.0
 #: The header that carries the token.
 TOKEN_HEADER = "X-Opencode-Token"
 

@@ -31,3 +31,16 @@ async def json_object(request: Request, *, empty: dict[str, Any] | None = None) 
     if not isinstance(value, dict):
         raise UsageError("the body must be a JSON object")
     return value
+
+
+def check_keys(body: dict[str, Any], keys: dict[str, Any], skip: tuple[str, ...] = ()) -> None:
+    """Every key of ``body`` (but ``skip``) is one of ``keys`` with a value of its type
+    (or null); anything else is a 400 that names the key."""
+    for key, value in body.items():
+        if key in skip:
+            continue
+        wanted = keys.get(key)
+        if wanted is None:
+            raise UsageError(f"unknown key {key!r}", hint=f"known keys: {', '.join([*skip, *keys])}")
+        if value is not None and (not isinstance(value, wanted) or isinstance(value, bool) and wanted is not bool):
+            raise UsageError(f"{key!r} has the wrong type")

@@ -8,9 +8,9 @@ from __future__ import annotations
 from starlette.routing import Route
 
 from .. import protocol
-from ..errors import OpencodeError, UsageError
+from ..errors import OpencodeError
 from . import sse
-from .body import json_object
+from .body import check_keys, json_object
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -30,12 +30,7 @@ KEYS: dict[str, Any] = {
 def ask_options(body: dict[str, Any]) -> tuple[Any, Any]:
     from ..app.ask import AskOptions
 
-    for key, value in body.items():
-        wanted = KEYS.get(key)
-        if wanted is None:
-            raise UsageError(f"unknown key {key!r}", hint=f"known keys: {', '.join(KEYS)}")
-        if value is not None and (not isinstance(value, wanted) or isinstance(value, bool) and wanted is not bool):
-            raise UsageError(f"{key!r} has the wrong type")
+    check_keys(body, KEYS)
     fields = {k: v for k, v in body.items() if k not in ("prompt", "input") and v is not None}
     piped = protocol.parse_input(body["input"]) if body.get("input") else None
     return AskOptions(body.get("prompt") or "", **fields), piped

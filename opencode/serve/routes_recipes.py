@@ -16,7 +16,7 @@ from starlette.routing import Route
 from .. import protocol
 from ..errors import UsageError
 from . import sse
-from .body import json_object
+from .body import check_keys, json_object
 from .bridge import HttpPerson
 
 TYPE_CHECKING = False
@@ -38,12 +38,7 @@ KEYS: dict[str, Any] = {
 def recipe_options(body: dict[str, Any]) -> Any:
     from ..app.recipes.runner import RecipeOptions
 
-    for key, value in body.items():
-        wanted = KEYS.get(key)
-        if wanted is None:
-            raise UsageError(f"unknown key {key!r}", hint=f"known keys: {', '.join(KEYS)}")
-        if value is not None and (not isinstance(value, wanted) or isinstance(value, bool) and wanted is not bool):
-            raise UsageError(f"{key!r} has the wrong type")
+    check_keys(body, KEYS)
     if not body.get("recipe"):
         raise UsageError("'recipe' (a FILE.toml or a recipe name) is required")
     return RecipeOptions(

@@ -15,6 +15,7 @@ import asyncio
 
 from .. import protocol
 from ..errors import UsageError
+from .body import check_keys
 from .bridge import HttpPerson
 
 TYPE_CHECKING = False
@@ -39,17 +40,8 @@ def chat_request(body: Any, text_key: str = "message") -> dict[str, Any]:
     text = body.get(text_key, body.get("message" if text_key != "message" else "content"))
     if not isinstance(text, str) or not text.strip():
         raise UsageError(f"{text_key!r} must be a non-empty string")
-    fields: dict[str, Any] = {"message": text}
-    for key, value in body.items():
-        if key in (text_key, "message", "content", "type"):
-            continue
-        wanted = OPTIONS.get(key)
-        if wanted is None:
-            raise UsageError(f"unknown key {key!r}", hint=f"known keys: {text_key}, {', '.join(OPTIONS)}")
-        if value is not None and (not isinstance(value, wanted) or isinstance(value, bool) and wanted is not bool):
-            raise UsageError(f"{key!r} has the wrong type")
-        fields[key] = value
-    return fields
+    check_keys(body, OPTIONS, skip=(text_key, "message", "content", "type"))
+    return {"message": text, **{key: value for key, value in body.items() if key in OPTIONS}}
 
 
 class Turn:

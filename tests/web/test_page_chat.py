@@ -86,6 +86,10 @@ def test_stop_cancels_the_turn_and_the_session_takes_the_next(make_server, open_
     page.click("#stop")
     page.locator(".msg-note", has_text="Stopped").wait_for()
     page.locator("#send:enabled").wait_for()
+    # The stopped turn's done reaches the page on /api/events a moment later: it is this
+    # page's own turn, so the log stays as it is (a reload would drop the note).
+    page.wait_for_timeout(2000)
+    assert page.locator(".msg-note", has_text="Stopped").count() == 1
     fake_llm.script(Reply.text("after the stop"))
     send(page, "next")
     page.locator(".msg-assistant", has_text="after the stop").wait_for()

@@ -131,6 +131,7 @@ watchEvents((record) => {
   else if (inner.type === "step_start" && !chat.running) status.textContent = OTHER;
   else if (inner.type === "done") {
     if (status.textContent === OTHER) status.textContent = "";
+    if (chat.stoppedTurn) { chat.stoppedTurn = false; return; } // the end of the turn this page stopped
     if (!chat.running && JSON.stringify(inner) !== chat.lastDone) chat.load(chat.sessionId).then(refreshSessions).catch(() => {});
   }
 });

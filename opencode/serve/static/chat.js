@@ -16,6 +16,7 @@ export class Chat {
     this.answerText = "";
     this.pending = false; // a render queued for the next frame
     this.lastDone = null; // this page's last turn's done record, as JSON
+    this.stoppedTurn = false; // this page stopped its turn; its done is still to come
   }
 
   get running() { return this.controller !== null; }
@@ -73,7 +74,11 @@ export class Chat {
   }
 
   stop() {
-    if (this.controller) this.controller.abort();
+    if (!this.controller) return;
+    // The server still ends the turn, with a done record this page now sees only on
+    // /api/events: it must not pass for another client's (and reload the log).
+    this.stoppedTurn = true;
+    this.controller.abort();
   }
 
   // One record of a turn on this session.
