@@ -105,11 +105,16 @@ async def _save(chat: Chat, rest: str) -> None:
 async def _sessions(chat: Chat, rest: str) -> None:
     from .pickers import pick, session_choices
 
-    wanted = rest or await pick(chat, "Resume which session? (type to filter, Esc: none)", session_choices(chat))
+    if rest:
+        chat.resume(rest)
+        return
+    choices = session_choices(chat)
+    if not choices:
+        chat.say("no sessions here yet")
+        return
+    wanted = await pick(chat, "Resume which session? (type to filter, Esc: none)", choices)
     if wanted:
         chat.resume(wanted)
-    elif not rest and not session_choices(chat):
-        chat.say("no sessions here yet")
 
 
 @command("model", "the model of the next turns: /model [PROVIDER/MODEL] (a picker without one)")
